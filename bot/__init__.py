@@ -1,0 +1,1 @@
+"""Rasa configuration of the assistant; ``bot.components`` holds its custom NLU component."""
