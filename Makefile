@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-TRAIN_INPUTS := $(wildcard bot/config.yml bot/domain/*.yml data/nlu/*.yml data/rules/*.yml \
+TRAIN_INPUTS := $(wildcard bot/config.yml bot/domain/*.yml bot/components/*.py data/nlu/*.yml data/rules/*.yml \
                   data/kb/*.yml data/city.yml kb/training.py kb/loader.py)
 RASA_DATA    := --domain $(GENERATED)/domain --data data/nlu data/rules $(GENERATED)/data \
                 --config bot/config.yml

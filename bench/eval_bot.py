@@ -42,7 +42,7 @@ class Outcome:
 
 def ask(rasa_url: str, text: str) -> Tuple[str, float]:
     body = json.dumps({"sender": f"eval-{uuid.uuid4().hex}", "message": text}).encode()
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - loopback URL we built
         f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
     started = time.perf_counter()
@@ -98,10 +98,10 @@ def confusion_plot(outcomes: List[Outcome], path: Path) -> None:
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.set_xlabel("answered with")
     ax.set_ylabel("held-out question of article")
-    for row, values in enumerate(matrix):
-        for column, value in enumerate(values):
+    for y, values in enumerate(matrix):
+        for x, value in enumerate(values):
             if value:
-                ax.text(column, row, str(value), ha="center", va="center", fontsize=6)
+                ax.text(x, y, str(value), ha="center", va="center", fontsize=6)
     ax.set_title("Held-out KB questions: confusion")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -193,7 +193,9 @@ def write_report(result: Dict[str, Any]) -> None:
 def main() -> int:
     settings = StackSettings.from_env()
     settings = StackSettings(
-        rasa_port=settings.rasa_port + 100, actions_port=settings.actions_port + 100, with_gateway=False,
+        rasa_port=settings.rasa_port + 100,
+        actions_port=settings.actions_port + 100,
+        with_gateway=False,
         var_dir=ROOT / "var" / "eval",
     )
     print("Starting Rasa and the action server for the evaluation ...")
@@ -206,8 +208,10 @@ def main() -> int:
         f"out-of-scope not answered from the KB (n={result['out_of_scope_questions']}): "
         f"{result['out_of_scope_not_answered_from_kb']:.1%}"
     )
-    print(f"bot turn latency over {result['latency_turns']} turns: p50 {result['latency_p50_ms']:.0f} ms, "
-          f"p99 {result['latency_p99_ms']:.0f} ms")
+    print(
+        f"bot turn latency over {result['latency_turns']} turns: p50 {result['latency_p50_ms']:.0f} ms, "
+        f"p99 {result['latency_p99_ms']:.0f} ms"
+    )
     print(f"report: {REPORT_DIR / 'report.md'}")
     return 0
 

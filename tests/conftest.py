@@ -1,7 +1,7 @@
 """Session-wide test helpers. Standard library only: the bot environment loads this file too.
 
-- ``stack``: the real product (action server, Rasa with the trained model, and the gateway
-  once it exists) started once per test session on free loopback ports.
+- ``bot``: Rasa with the trained model and the action server, started once per test session
+  on free loopback ports (gateways are started by tests/handoff/conftest.py).
 - ``fake_now``: moves the clock of the running action server and gateway (kb.clock's seam).
 - ``CITYCHAT_REQUIRE_SERVICES=1`` (set by .ci/run) turns "service not reachable" skips into
   failures, because CI has Postgres, Redis and Chromium.
@@ -52,7 +52,7 @@ def fake_time_file(var_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack_settings(var_dir: Path, fake_time_file: Path) -> StackSettings:
+def bot_settings(var_dir: Path, fake_time_file: Path) -> StackSettings:
     model = ROOT / "models" / "citybot.tar.gz"
     if not model.exists():
         pytest.fail("no trained model: run `make train` (make test trains it before the tests)")
@@ -62,12 +62,14 @@ def stack_settings(var_dir: Path, fake_time_file: Path) -> StackSettings:
         gateway_port=free_port(),
         var_dir=var_dir,
         extra_env={"CITYCHAT_FAKE_TIME_FILE": str(fake_time_file)},
+        with_gateway=False,
     )
 
 
 @pytest.fixture(scope="session")
-def stack(stack_settings: StackSettings) -> Iterator[Stack]:
-    with Stack(stack_settings) as running:
+def bot(bot_settings: StackSettings) -> Iterator[Stack]:
+    """Rasa with the trained model and the action server, once per test session."""
+    with Stack(bot_settings) as running:
         yield running
 
 

@@ -209,21 +209,30 @@ def rasa_process(settings: StackSettings) -> ManagedProcess:
     )
 
 
-def gateway_process(settings: StackSettings) -> ManagedProcess:
+def gateway_process(
+    settings: StackSettings,
+    port: Optional[int] = None,
+    overrides: Optional[Dict[str, str]] = None,
+    name: str = "gateway",
+) -> ManagedProcess:
+    """A gateway process; ``overrides`` set further environment variables (DATABASE_URL, limits ...)."""
+    port = port or settings.gateway_port
     env = base_env(settings)
     env.update(
         GATEWAY_HOST=settings.gateway_host,
-        GATEWAY_PORT=str(settings.gateway_port),
+        GATEWAY_PORT=str(port),
         RASA_URL=settings.rasa_url,
         RASA_TOKEN=settings.rasa_token,
     )
     env.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{settings.var_dir / 'gateway.db'}")
+    env.update(overrides or {})
+    host = "127.0.0.1" if settings.gateway_host in ("0.0.0.0", "::") else settings.gateway_host  # noqa: S104
     return ManagedProcess(
-        "gateway",
+        name,
         [str(APP_BIN / "python"), "-m", "handoff"],
         env,
-        settings.var_dir / "log" / "gateway.log",
-        f"{settings.gateway_url}/healthz",
+        settings.var_dir / "log" / f"{name}-{port}.log",
+        f"http://{host}:{port}/healthz",
         60,
     )
 

@@ -43,8 +43,8 @@ class Citizen:
 
 
 @pytest.fixture
-def citizen(stack: Stack) -> Citizen:
-    return Citizen(stack)
+def citizen(bot: Stack) -> Citizen:
+    return Citizen(bot)
 
 
 def test_the_citizen_at_22_00_gets_the_id_card_article(citizen: Citizen) -> None:

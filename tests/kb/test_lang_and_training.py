@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 import kb
 from kb import lang, training
+from tests.kb.conftest import write_article
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +37,10 @@ def test_generated_training_data_covers_every_article(tmp_path: Path) -> None:
     nlu = yaml.safe_load((tmp_path / "data" / "kb_nlu.yml").read_text(encoding="utf-8"))
     examples = {block["intent"]: [line[2:] for line in block["examples"].splitlines()] for block in nlu["nlu"]}
     for article in knowledge:
-        assert examples[f"kb_{article.id}"] == list(article.questions) + list(article.questions_en)
+        questions = [" ".join(q.split()) for q in (*article.questions, *article.questions_en)]
+        generated = examples[f"kb_{article.id}"]
+        assert generated[: len(questions)] == questions
+        assert len(generated) > len(questions)  # the article's own vocabulary follows
 
     rules = yaml.safe_load((tmp_path / "data" / "kb_rules.yml").read_text(encoding="utf-8"))["rules"]
     actions = {rule["steps"][0]["intent"]: rule["steps"][1]["action"] for rule in rules}
@@ -48,3 +53,24 @@ def test_generated_training_data_covers_every_article(tmp_path: Path) -> None:
     assert (tmp_path / "domain" / "conversation.yml").read_text() == (
         ROOT / "bot" / "domain" / "conversation.yml"
     ).read_text()
+
+
+def test_vocabulary_shared_by_two_articles_is_left_out(data_dir: Path, article_with: Any) -> None:
+    shared = "Ein gültiger Personalausweis oder Reisepass"
+    write_article(data_dir, "hundesteuer", article_with(documents=[shared, "Nachweis über die Rasse des Hundes"]))
+    write_article(
+        data_dir,
+        "sperrmuell",
+        article_with(
+            id="sperrmuell",
+            title="Sperrmüll anmelden",
+            department="abfallwirtschaft",
+            answer="Sperrmüll holen wir zweimal im Jahr kostenlos ab.",
+            documents=[shared],
+            questions=[f"Sperrmüll Frage {n}" for n in range(10)],
+        ),
+    )
+    examples = training.training_examples(kb.load(data_dir))
+    assert "Nachweis über die Rasse des Hundes" in examples["kb_hundesteuer"]
+    assert shared not in examples["kb_hundesteuer"] and shared not in examples["kb_sperrmuell"]
+    assert "Melden Sie Ihren Hund online an." in examples["kb_hundesteuer"]  # answer sentences, links as text

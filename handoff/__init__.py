@@ -1,0 +1,1 @@
+"""The gateway between citizens' browsers, the Rasa bot and live agents (aiohttp + python-socketio)."""

@@ -1,0 +1,127 @@
+"""python -m handoff [serve] | migrate | users add|list|passwd
+
+    python -m handoff                      run the gateway (settings from the environment)
+    python -m handoff users add --username anna --name "Anna Schmidt" --role agent \\
+        --departments buergeramt,standesamt [--max-chats 3] [--password-stdin]
+    python -m handoff users list
+    python -m handoff users passwd --username anna [--password-stdin]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+
+from aiohttp import web
+
+import kb
+from handoff import auth
+from handoff.app import create_app
+from handoff.db.engine import create_engine, migrate, run_migrations, sessionmaker
+from handoff.settings import Settings, SettingsError
+from handoff.store import Store
+
+MIN_PASSWORD = 12
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != password:
+            raise SystemExit("error: the passwords differ")
+    if len(password) < MIN_PASSWORD:
+        raise SystemExit(f"error: the password needs at least {MIN_PASSWORD} characters")
+    return password
+
+
+async def users_command(settings: Settings, args: argparse.Namespace) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        store = Store(sessionmaker(engine))
+        if args.action == "list":
+            for user, departments in await store.users():
+                state = "" if user.active else " (inactive)"
+                print(
+                    f"{user.id:4}  {user.username:20} {user.role:10} {user.display_name}  "
+                    f"[{', '.join(departments)}] max {user.max_chats}{state}"
+                )
+            return 0
+        if args.action == "passwd":
+            changed = await store.set_password(args.username, auth.hash_password(read_password(args.password_stdin)))
+            if not changed:
+                print(f"error: no account {args.username!r}", file=sys.stderr)
+                return 1
+            await store.audit(None, "password_changed", args.username)
+            print(f"password of {args.username} changed")
+            return 0
+        departments = [d.strip() for d in (args.departments or "").split(",") if d.strip()]
+        city = kb.load(settings.data_dir).city
+        unknown = [d for d in departments if d not in city.departments]
+        if unknown:
+            print(
+                f"error: unknown department(s) {', '.join(unknown)}; known: {', '.join(city.departments)}",
+                file=sys.stderr,
+            )
+            return 1
+        if args.role in ("agent",) and not departments:
+            print("error: an agent needs at least one department (--departments)", file=sys.stderr)
+            return 1
+        existing = {user.username for user, _ in await store.users()}
+        if args.username in existing:
+            print(f"error: the account {args.username!r} exists already", file=sys.stderr)
+            return 1
+        password_hash = auth.hash_password(read_password(args.password_stdin))
+        user = await store.add_user(
+            args.username, args.name or args.username, args.role, password_hash, departments, args.max_chats
+        )
+        await store.audit(None, "user_added", args.username, {"role": args.role, "departments": departments})
+        print(f"added {args.role} {user.username} (id {user.id})")
+        return 0
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handoff", description="the chat gateway")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the gateway (the default)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    users = sub.add_parser("users", help="manage agent, supervisor, editor and admin accounts")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser("add")
+    add.add_argument("--username", required=True)
+    add.add_argument("--name", help="display name shown to citizens, e.g. 'Anna Schmidt'")
+    add.add_argument("--role", choices=auth.ROLES, default="agent")
+    add.add_argument("--departments", help="comma-separated department ids of data/city.yml")
+    add.add_argument("--max-chats", type=int, default=3)
+    add.add_argument("--password-stdin", action="store_true")
+    users_sub.add_parser("list")
+    passwd = users_sub.add_parser("passwd")
+    passwd.add_argument("--username", required=True)
+    passwd.add_argument("--password-stdin", action="store_true")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access logs would carry session ids
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        run_migrations(settings.database_url)
+        return 0
+    if args.command == "users":
+        return asyncio.run(users_command(settings, args))
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The gateway: one aiohttp application with python-socketio attached, built by one factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+import aiohttp
+import redis.asyncio as aioredis
+import socketio
+from aiohttp import web
+
+import kb
+from handoff import jsonsafe
+from handoff.agent import AgentNamespace
+from handoff.api import setup_api
+from handoff.citizen import CitizenNamespace
+from handoff.conversations import Conversations
+from handoff.db.engine import create_engine, migrate, sessionmaker
+from handoff.health import setup_health
+from handoff.keys import CITY, CONVERSATIONS, ENGINE, LOGIN_LIMITER, PRESENCE, RASA, SETTINGS, SIO, STORE, SWEEPER
+from handoff.pages import security_headers, setup_pages
+from handoff.presence import Presence, RedisPresence
+from handoff.rasa_client import RasaClient
+from handoff.ratelimit import RateLimiter
+from handoff.settings import Settings
+from handoff.store import Store
+from kb import clock
+
+logger = logging.getLogger(__name__)
+
+
+def create_sio(settings: Settings) -> socketio.AsyncServer:
+    manager = None
+    if settings.redis_url:
+        manager = socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins=list(settings.allowed_origins),
+        max_http_buffer_size=settings.max_http_buffer_size,
+        json=jsonsafe,
+        ping_interval=20,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[SETTINGS].database_url)
+    await migrate(engine)
+    app[ENGINE] = engine
+    app[STORE] = Store(sessionmaker(engine))
+    yield
+    await engine.dispose()
+
+
+async def presence_ctx(app: web.Application) -> AsyncIterator[None]:
+    url = app[SETTINGS].redis_url
+    if url:
+        client = aioredis.Redis.from_url(
+            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=10, retry_on_timeout=True
+        )
+        presence: Presence = RedisPresence(client)
+    else:
+        presence = Presence()
+    app[PRESENCE] = presence
+    yield
+    await presence.close()
+
+
+async def rasa_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout)) as session:
+        app[RASA] = RasaClient(session, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+        yield
+
+
+async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    city = app[CITY]
+    service = Conversations(
+        app[SIO], app[STORE], app[RASA], app[PRESENCE], city, settings, lambda: clock.now(city.timezone)
+    )
+    app[CONVERSATIONS] = service
+    app[SIO].register_namespace(CitizenNamespace(service, settings))
+    app[SIO].register_namespace(AgentNamespace(service, settings))
+    app[SWEEPER] = asyncio.create_task(sweep_forever(service, settings.sweep_interval_seconds))
+    yield
+    app[SWEEPER].cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await app[SWEEPER]
+    await service.drain()
+
+
+async def sweep_forever(service: Conversations, interval: float) -> None:
+    while True:
+        try:
+            await service.sweep()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("housekeeping failed; retrying")
+        await asyncio.sleep(interval)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    app[CITY] = kb.load(settings.data_dir).city
+    app[LOGIN_LIMITER] = RateLimiter(settings.login_attempts_per_minute / 60.0, settings.login_attempts_per_minute)
+    sio = create_sio(settings)
+    sio.attach(app)
+    app[SIO] = sio
+    app.cleanup_ctx.extend([database_ctx, presence_ctx, rasa_ctx, conversations_ctx])
+    setup_health(app)
+    setup_api(app)
+    setup_pages(app)
+    return app

@@ -1,0 +1,616 @@
+"""What happens to a conversation: the citizen writes, the bot answers, a person takes over.
+
+The namespaces (citizen.py, agent.py) parse and authorise; this module changes state (through
+the store, where conditional updates make every move atomic across processes) and tells
+everyone concerned (through Socket.IO rooms, which the Redis manager spans across processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+import weakref
+from typing import Any, Awaitable, Callable, Optional
+
+import socketio
+
+from handoff import contract, states, texts
+from handoff.auth import Identity
+from handoff.db.models import Conversation, Message, aware
+from handoff.presence import Presence
+from handoff.rasa_client import BotUnavailable, RasaClient
+from handoff.settings import Settings
+from handoff.store import Store, new_session_id
+from handoff.validation import AgentText, Transfer, UserUttered
+from handoff.views import bot_uttered, conversation_view, message_view
+from kb import hours
+from kb.model import CityProfile, Department
+
+logger = logging.getLogger(__name__)
+
+CITIZEN_NS = "/"
+AGENT_NS = "/agent"
+SUPERVISORS_ROOM = "supervisors"
+REQUEST_HUMAN = "/request_human"
+TRANSCRIPT_LIMIT = 200
+
+
+def citizen_room(conversation_id: str) -> str:
+    return f"c:{conversation_id}"
+
+
+def agent_room(user_id: int) -> str:
+    return f"agent:{user_id}"
+
+
+def department_room(department: str) -> str:
+    return f"dept:{department}"
+
+
+def error(code: str, message: str = "") -> dict[str, Any]:
+    return {"ok": False, "error": code, "message": message or code}
+
+
+class Conversations:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        store: Store,
+        rasa: RasaClient,
+        presence: Presence,
+        city: CityProfile,
+        settings: Settings,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self.sio = sio
+        self.store = store
+        self.rasa = rasa
+        self.presence = presence
+        self.city = city
+        self.settings = settings
+        self.now = now
+        self._turn_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def department(self, department_id: Optional[str]) -> Department:
+        return self.city.department(department_id)
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for bot turns still running (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _turn_lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._turn_locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._turn_locks[conversation_id] = lock
+        return lock
+
+    async def _say(
+        self,
+        conversation: Conversation,
+        key: str,
+        quick_replies: Optional[list[dict[str, str]]] = None,
+        **values: object,
+    ) -> Message:
+        """A system message to the citizen, stored like every other message."""
+        data: dict[str, Any] = {"system": key}
+        if quick_replies:
+            data["quick_replies"] = quick_replies
+        message, _ = await self.store.add_message(
+            conversation.id, "system", texts.text(key, conversation.language, **values), data
+        )
+        await self.sio.emit(
+            "bot_uttered", bot_uttered(message), room=citizen_room(conversation.id), namespace=CITIZEN_NS
+        )
+        await self._to_agents(
+            conversation, "message", {"conversation_id": conversation.id, "message": message_view(message)}
+        )
+        return message
+
+    async def _status(self, conversation_id: str, status: dict[str, Any]) -> None:
+        await self.sio.emit("handoff_status", status, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
+
+    async def _to_agents(self, conversation: Conversation, event: str, data: dict[str, Any]) -> None:
+        """Tell whoever looks after the conversation: its agent, or its department's queue."""
+        if conversation.state == states.ASSIGNED and conversation.agent_id is not None:
+            await self.sio.emit(event, data, room=agent_room(conversation.agent_id), namespace=AGENT_NS)
+        elif conversation.state == states.QUEUED and conversation.department:
+            await self.sio.emit(event, data, room=department_room(conversation.department), namespace=AGENT_NS)
+        await self.sio.emit(event, data, room=SUPERVISORS_ROOM, namespace=AGENT_NS)
+
+    async def view(
+        self, conversation: Conversation, with_transcript: bool = True, include_notes: bool = True
+    ) -> dict[str, Any]:
+        transcript = None
+        if with_transcript:
+            messages = await self.store.messages(conversation.id, limit=TRANSCRIPT_LIMIT, include_notes=include_notes)
+            transcript = [message_view(m) for m in messages]
+        agent_name = None
+        if conversation.agent_id is not None:
+            user = await self.store.user(conversation.agent_id)
+            agent_name = user.display_name if user else None
+        position = await self.store.queue_position(conversation) if conversation.state == states.QUEUED else None
+        return conversation_view(
+            conversation,
+            self.now(),
+            transcript,
+            self.department(conversation.department).name if conversation.department else None,
+            agent_name,
+            position,
+        )
+
+    # --- citizens ---------------------------------------------------------------------------
+
+    async def start_session(self, requested: Optional[str]) -> tuple[Conversation, str]:
+        """The conversation of a known session id, or a fresh one (never someone else's)."""
+        if requested:
+            conversation = await self.store.conversation_by_session(requested)
+            if conversation is not None:
+                return conversation, requested
+        session_id = new_session_id()
+        return await self.store.create_conversation(session_id), session_id
+
+    async def citizen_status(self, conversation: Conversation) -> dict[str, Any]:
+        """The handoff status a (re)connecting citizen should see."""
+        status: dict[str, Any] = {"state": conversation.state}
+        if conversation.department:
+            department = self.department(conversation.department)
+            status.update(department=department.id, department_name=department.display_name(conversation.language))
+        if conversation.state == states.QUEUED:
+            status.update(await self._queue_estimate(conversation))
+        if conversation.state == states.ASSIGNED and conversation.agent_id:
+            user = await self.store.user(conversation.agent_id)
+            status["agent_name"] = user.display_name if user else None
+        return status
+
+    async def _queue_estimate(self, conversation: Conversation) -> dict[str, Any]:
+        position = await self.store.queue_position(conversation)
+        handling = await self.store.average_handling_seconds(conversation.department)
+        agents = await self.presence.agents()
+        online = sum(1 for p in agents.values() if p.status == "online" and conversation.department in p.departments)
+        wait = int(position * handling / max(1, online))
+        return {"position": position, "expected_wait_seconds": wait}
+
+    async def citizen_message(self, conversation_id: str, message: UserUttered) -> dict[str, Any]:
+        conversation = await self.store.conversation(conversation_id)
+        if conversation is None:
+            return error("no_session", "the conversation does not exist (any more)")
+        data = {"page": message.page} if message.page else None
+        stored, created = await self.store.add_message(
+            conversation_id, "citizen", message.text, data, client_id=message.client_id
+        )
+        ack = {"ok": True, "id": stored.id, "client_id": message.client_id, "duplicate": not created}
+        if not created:
+            return ack  # a re-sent message: stored and relayed once
+        updates: dict[str, Any] = {}
+        if message.page and message.page != conversation.page:
+            updates["page"] = message.page
+        if message.language and message.language != conversation.language:
+            updates["language"] = message.language
+        if updates:
+            await self.store.update(conversation_id, **updates)
+        echo = message_view(stored)
+        await self.sio.emit("message_echo", echo, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
+        await self.sio.emit(
+            "delivered",
+            {"id": stored.id, "client_id": message.client_id},
+            room=citizen_room(conversation_id),
+            namespace=CITIZEN_NS,
+        )
+        if conversation.state == states.CLOSED:
+            conversation = await self.store.transition(conversation_id, "reopen", agent_id=None) or conversation
+        if states.human_owns(conversation.state):
+            await self._to_agents(conversation, "message", {"conversation_id": conversation_id, "message": echo})
+        else:
+            metadata = {
+                "page": message.page or conversation.page,
+                "language": message.language or conversation.language,
+            }
+            self._spawn(self._bot_turn(conversation_id, message.text, metadata))
+        return ack
+
+    async def _bot_turn(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> None:
+        try:
+            async with self._turn_lock(conversation_id):
+                conversation = await self.store.conversation(conversation_id)
+                if conversation is None or states.human_owns(conversation.state):
+                    return  # a person took over meanwhile: nothing goes to Rasa
+                room = citizen_room(conversation_id)
+                await self.sio.emit("typing", {"sender": "bot", "typing": True}, room=room, namespace=CITIZEN_NS)
+                try:
+                    replies = await self.rasa.send(conversation_id, text, metadata)
+                except BotUnavailable as failure:
+                    logger.warning("bot unavailable for conversation %s: %s", conversation_id, failure)
+                    await self._bot_unavailable(conversation, text)
+                    return
+                finally:
+                    await self.sio.emit("typing", {"sender": "bot", "typing": False}, room=room, namespace=CITIZEN_NS)
+                messages = contract.from_rest(replies)
+                for bot_message in messages:
+                    stored, _ = await self.store.add_message(
+                        conversation_id, "bot", bot_message.text, bot_message.stored_data or None
+                    )
+                    await self.sio.emit("bot_uttered", bot_uttered(stored), room=room, namespace=CITIZEN_NS)
+                handoff = contract.handoff_of(messages)
+                if handoff is not None:
+                    await self.bot_handoff(conversation, handoff)
+        except Exception:
+            logger.exception("bot turn failed in conversation %s", conversation_id)
+
+    async def _bot_unavailable(self, conversation: Conversation, text: str) -> None:
+        if text.strip() == REQUEST_HUMAN:
+            context: dict[str, Any] = {
+                "summary": "Der digitale Assistent war nicht erreichbar; der Bürger bat um einen Menschen.",
+                "intents": [],
+                "slots": {},
+                "form": {},
+                "language": conversation.language,
+                "page": conversation.page,
+            }
+            await self.bot_handoff(
+                conversation, {"reason": "bot_unavailable", "department": conversation.department, "context": context}
+            )
+            return
+        language = conversation.language
+        await self._say(
+            conversation,
+            "bot_unavailable",
+            quick_replies=[
+                {"content_type": "text", "title": texts.text("talk_to_person", language), "payload": REQUEST_HUMAN}
+            ],
+        )
+
+    async def bot_handoff(self, conversation: Conversation, handoff: dict[str, Any]) -> None:
+        """Queue the conversation if live help is possible, otherwise tell the honest alternative."""
+        department = self.department(handoff.get("department"))
+        reason = str(handoff.get("reason") or "explicit_request")
+        raw_context = handoff.get("context")
+        context: dict[str, Any] = raw_context if isinstance(raw_context, dict) else {}
+        moment = self.now()
+        opening = hours.opening_state(self.city, department, moment)
+        online = department.id in await self.presence.departments_with_agents_online()
+        await self.store.update(
+            conversation.id, department=department.id, handoff_reason=reason, handoff_context=context
+        )
+        name = department.display_name(conversation.language)
+        if opening.is_open and online:
+            queued = await self.store.transition(
+                conversation.id, "handoff", department=department.id, queued_at=moment, priority=0, agent_id=None
+            )
+            if queued is None:
+                return
+            estimate = await self._queue_estimate(queued)
+            await self._say(
+                queued,
+                "queued",
+                department=name,
+                position=estimate["position"],
+                minutes=max(1, round(estimate["expected_wait_seconds"] / 60)),
+            )
+            await self._status(
+                queued.id, {"state": states.QUEUED, "department": department.id, "department_name": name, **estimate}
+            )
+            await self.sio.emit(
+                "handoff_alert", await self.view(queued), room=department_room(department.id), namespace=AGENT_NS
+            )
+            await self.broadcast_queue(department.id)
+            return
+        if opening.is_open:
+            await self._say(conversation, "no_agents", department=name, email=department.email, phone=department.phone)
+            await self._status(
+                conversation.id,
+                {"state": "unavailable", "reason": "no_agents", "department": department.id, "department_name": name},
+            )
+            return
+        if handoff.get("live") is not False:  # the bot thought it open: say it ourselves
+            when = hours.describe_now(self.city, department, moment, conversation.language)
+            await self._say(conversation, "closed_hours", department=name, when=when, email=department.email)
+        next_opening = opening.next_opening.isoformat() if opening.next_opening else None
+        await self._status(
+            conversation.id,
+            {
+                "state": "unavailable",
+                "reason": "closed",
+                "department": department.id,
+                "department_name": name,
+                "next_opening": next_opening,
+            },
+        )
+
+    async def citizen_typing(self, conversation_id: str, typing: bool) -> None:
+        conversation = await self.store.conversation(conversation_id)
+        if conversation is not None and conversation.state == states.ASSIGNED:
+            await self._to_agents(conversation, "typing", {"conversation_id": conversation_id, "typing": typing})
+
+    async def history(self, conversation_id: str, after: int) -> list[dict[str, Any]]:
+        messages = await self.store.messages(conversation_id, after=after, limit=self.settings.history_limit)
+        return [message_view(m) for m in messages]
+
+    async def delete(self, conversation_id: str) -> None:
+        conversation = await self.store.conversation(conversation_id)
+        if conversation is None:
+            return
+        department = conversation.department
+        await self._to_agents(conversation, "conversation_deleted", {"conversation_id": conversation_id})
+        await self.store.delete_conversation(conversation_id)
+        await self.store.audit(None, "citizen_deleted_conversation", conversation_id)
+        await self.sio.emit("session_deleted", {}, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
+        if conversation.state == states.QUEUED and department:
+            await self.broadcast_queue(department)
+
+    async def feedback(self, conversation_id: str, message_id: int, helpful: bool) -> dict[str, Any]:
+        message = await self.store.message(message_id)
+        if message is None or message.conversation_id != conversation_id or message.sender != "bot":
+            return error("not_found", "no such answer in this conversation")
+        article = (message.data or {}).get("kb_article")
+        stored = await self.store.add_feedback(conversation_id, message_id, article, helpful)
+        return {"ok": True} if stored else error("duplicate", "feedback was already given")
+
+    # --- agents -----------------------------------------------------------------------------
+
+    async def _owned(
+        self, agent: Identity, conversation_id: str
+    ) -> tuple[Optional[Conversation], Optional[dict[str, Any]]]:
+        conversation = await self.store.conversation(conversation_id)
+        if conversation is None:
+            return None, error("not_found", "no such conversation")
+        if conversation.state != states.ASSIGNED or (
+            conversation.agent_id != agent.user_id and not agent.is_supervisor
+        ):
+            return None, error("not_yours", "this chat is not assigned to you")
+        return conversation, None
+
+    async def accept(self, agent: Identity, conversation_id: str) -> dict[str, Any]:
+        conversation = await self.store.accept(conversation_id, agent)
+        if conversation is None:
+            current = await self.store.conversation(conversation_id)
+            if current is None:
+                return error("not_found", "no such conversation")
+            if current.state == states.ASSIGNED:
+                return error("taken", "another agent has already accepted this chat")
+            if current.state != states.QUEUED:
+                return error("not_queued", "this chat is not waiting in a queue")
+            if not agent.is_supervisor and current.department not in agent.departments:
+                return error("forbidden", "this chat belongs to another department")
+            return error("max_chats", f"you already have {agent.max_chats} chats")
+        await self._joined(conversation, agent)
+        if conversation.department:
+            await self.broadcast_queue(conversation.department)
+        view = await self.view(conversation)
+        await self.sio.emit("assigned", view, room=agent_room(agent.user_id), namespace=AGENT_NS)
+        await self.store.audit(agent.user_id, "accept", conversation.id)
+        return {"ok": True, "conversation": view}
+
+    async def _joined(self, conversation: Conversation, agent: Identity) -> None:
+        department = self.department(conversation.department)
+        name = department.display_name(conversation.language)
+        await self._say(conversation, "agent_joined", agent=agent.display_name, department=name)
+        await self._status(
+            conversation.id,
+            {
+                "state": states.ASSIGNED,
+                "agent_name": agent.display_name,
+                "department": department.id,
+                "department_name": name,
+            },
+        )
+
+    async def agent_message(self, agent: Identity, message: AgentText, note: bool = False) -> dict[str, Any]:
+        conversation, failure = await self._owned(agent, message.conversation_id)
+        if conversation is None:
+            return failure or error("not_found")
+        stored, created = await self.store.add_message(
+            conversation.id,
+            "note" if note else "agent",
+            message.text,
+            {"agent_name": agent.display_name},
+            client_id=message.client_id,
+            agent_id=agent.user_id,
+        )
+        if created:
+            view = message_view(stored)
+            if not note:
+                await self.sio.emit(
+                    "bot_uttered", bot_uttered(stored), room=citizen_room(conversation.id), namespace=CITIZEN_NS
+                )
+            await self._to_agents(conversation, "message", {"conversation_id": conversation.id, "message": view})
+        return {"ok": True, "id": stored.id, "client_id": message.client_id, "duplicate": not created}
+
+    async def agent_typing(self, agent: Identity, conversation_id: str, typing: bool) -> dict[str, Any]:
+        conversation, failure = await self._owned(agent, conversation_id)
+        if conversation is None:
+            return failure or error("not_found")
+        await self.sio.emit(
+            "typing", {"sender": "agent", "typing": typing}, room=citizen_room(conversation_id), namespace=CITIZEN_NS
+        )
+        return {"ok": True}
+
+    async def hand_back(self, agent: Identity, conversation_id: str) -> dict[str, Any]:
+        conversation, failure = await self._owned(agent, conversation_id)
+        if conversation is None:
+            return failure or error("not_found")
+        returned = await self.store.transition(conversation_id, "hand_back", agent_id=None)
+        if returned is None:
+            return error("conflict", "the chat changed meanwhile")
+        try:
+            # Rasa learns that a person handled the request, so it starts fresh from here.
+            await self.rasa.append_events(
+                conversation_id,
+                [
+                    {"event": "slot", "name": "back_from_agent", "value": True},
+                    {"event": "slot", "name": "handoff_reason", "value": None},
+                    {"event": "action", "name": "action_listen"},
+                ],
+            )
+        except BotUnavailable as failure_:
+            logger.warning("could not update Rasa's tracker of %s: %s", conversation_id, failure_)
+        await self._say(returned, "back_to_bot")
+        await self._status(conversation_id, {"state": states.BOT})
+        await self.sio.emit(
+            "conversation_update",
+            {"conversation_id": conversation_id, "state": states.BOT},
+            room=agent_room(agent.user_id),
+            namespace=AGENT_NS,
+        )
+        await self.store.audit(agent.user_id, "hand_back", conversation_id)
+        return {"ok": True}
+
+    async def close(self, agent: Identity, conversation_id: str, outcome: str) -> dict[str, Any]:
+        conversation, failure = await self._owned(agent, conversation_id)
+        if conversation is None:
+            return failure or error("not_found")
+        closed = await self.store.transition(conversation_id, "close", outcome=outcome, closed_at=self.now())
+        if closed is None:
+            return error("conflict", "the chat changed meanwhile")
+        await self._say(closed, "closed")
+        await self._status(conversation_id, {"state": states.CLOSED})
+        await self.sio.emit(
+            "conversation_update",
+            {"conversation_id": conversation_id, "state": states.CLOSED, "outcome": outcome},
+            room=agent_room(agent.user_id),
+            namespace=AGENT_NS,
+        )
+        await self.store.audit(agent.user_id, "close", conversation_id, {"outcome": outcome})
+        return {"ok": True}
+
+    async def transfer(self, agent: Identity, request: Transfer) -> dict[str, Any]:
+        conversation, failure = await self._owned(agent, request.conversation_id)
+        if conversation is None:
+            return failure or error("not_found")
+        if request.department is not None:
+            if request.department not in self.city.departments:
+                return error("invalid", "unknown department")
+            moved = await self.store.transition(
+                conversation.id,
+                "transfer_to_department",
+                department=request.department,
+                agent_id=None,
+                priority=1,
+                queued_at=aware(conversation.queued_at) or self.now(),
+            )
+            if moved is None:
+                return error("conflict", "the chat changed meanwhile")
+            department = self.department(request.department)
+            await self._say(moved, "transferred", department=department.display_name(moved.language))
+            await self._status(
+                moved.id,
+                {
+                    "state": states.QUEUED,
+                    "department": department.id,
+                    "department_name": department.display_name(moved.language),
+                    **await self._queue_estimate(moved),
+                },
+            )
+            await self.sio.emit(
+                "handoff_alert", await self.view(moved), room=department_room(department.id), namespace=AGENT_NS
+            )
+            await self.broadcast_queue(department.id)
+        else:
+            target = await self.store.user(request.agent_id or 0)
+            agents = await self.presence.agents()
+            if target is None or not target.active or target.id not in agents:
+                return error("unavailable", "that agent is not online")
+            moved = await self.store.transition(
+                conversation.id, "transfer_to_agent", agent_id=target.id, assigned_at=self.now()
+            )
+            if moved is None:
+                return error("conflict", "the chat changed meanwhile")
+            identity = Identity(target.id, target.username, target.display_name, target.role, (), target.max_chats)
+            await self._joined(moved, identity)
+            await self.sio.emit("assigned", await self.view(moved), room=agent_room(target.id), namespace=AGENT_NS)
+        await self.sio.emit(
+            "conversation_update",
+            {"conversation_id": conversation.id, "state": "transferred"},
+            room=agent_room(agent.user_id),
+            namespace=AGENT_NS,
+        )
+        await self.store.audit(
+            agent.user_id, "transfer", conversation.id, {"department": request.department, "agent_id": request.agent_id}
+        )
+        return {"ok": True}
+
+    async def take_over(self, agent: Identity, conversation_id: str) -> dict[str, Any]:
+        if not agent.is_supervisor:
+            return error("forbidden", "only supervisors can take over")
+        before = await self.store.conversation(conversation_id)
+        taken = await self.store.transition(
+            conversation_id, "take_over", agent_id=agent.user_id, assigned_at=self.now()
+        )
+        if taken is None:
+            return error("conflict", "the chat is not with the bot or in a queue")
+        await self._joined(taken, agent)
+        if before is not None and before.state == states.QUEUED and before.department:
+            await self.broadcast_queue(before.department)
+        view = await self.view(taken)
+        await self.sio.emit("assigned", view, room=agent_room(agent.user_id), namespace=AGENT_NS)
+        await self.store.audit(agent.user_id, "take_over", conversation_id)
+        return {"ok": True, "conversation": view}
+
+    # --- queues and housekeeping ---------------------------------------------------------------
+
+    async def queue_snapshot(self, departments: Optional[tuple[str, ...]]) -> list[dict[str, Any]]:
+        items = []
+        for position_index, conversation in enumerate(await self.store.queue(departments), start=1):
+            view = await self.view(conversation)
+            view.setdefault("position", position_index)
+            items.append(view)
+        return items
+
+    async def broadcast_queue(self, department: str) -> None:
+        items = await self.queue_snapshot((department,))
+        payload = {"department": department, "items": items}
+        await self.sio.emit("queue", payload, room=department_room(department), namespace=AGENT_NS)
+        await self.sio.emit("queue", payload, room=SUPERVISORS_ROOM, namespace=AGENT_NS)
+        for item in items:
+            conversation = await self.store.conversation(item["conversation_id"])
+            if conversation is not None and conversation.state == states.QUEUED:
+                await self._status(
+                    conversation.id,
+                    {
+                        "state": states.QUEUED,
+                        "department": department,
+                        "department_name": item.get("department_name"),
+                        **await self._queue_estimate(conversation),
+                    },
+                )
+
+    async def sweep(self) -> None:
+        """Return chats of agents gone longer than the grace period to the head of their queue."""
+        await self.presence.heartbeat()
+        agents = await self.presence.agents()
+        now = time.time()  # real time, like the presence records (self.now is the office-hours clock)
+        for conversation in await self.store.assigned():
+            agent_id = conversation.agent_id
+            if agent_id is None or agent_id in agents:
+                continue
+            since = await self.presence.offline_since(agent_id)
+            if since is None or now - since < self.settings.agent_grace_seconds:
+                continue
+            requeued = await self.store.transition(
+                conversation.id, "requeue", [Conversation.agent_id == agent_id], agent_id=None, priority=1
+            )
+            if requeued is None:
+                continue  # another process did it, or the agent acted meanwhile
+            logger.info("conversation %s returned to the queue: agent %s gone", conversation.id, agent_id)
+            await self._status(requeued.id, {"state": "agent_left"})
+            await self._say(requeued, "agent_left")
+            await self.store.audit(None, "requeue_after_grace", conversation.id, {"agent_id": agent_id})
+            if requeued.department:
+                await self.sio.emit(
+                    "handoff_alert",
+                    await self.view(requeued),
+                    room=department_room(requeued.department),
+                    namespace=AGENT_NS,
+                )
+                await self.broadcast_queue(requeued.department)

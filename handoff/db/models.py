@@ -1,0 +1,129 @@
+"""The gateway's tables. The transcript, the conversation's state, the queue and the accounts
+live here, so a restarted gateway (or another gateway process) continues where one stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, Optional
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # sha256 of the citizen's session id: the id itself is a bearer secret and never stored
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="bot", index=True)
+    department: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    handoff_reason: Mapped[Optional[str]] = mapped_column(String(32))
+    handoff_context: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    page: Mapped[Optional[str]] = mapped_column(String(500))
+    queued_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # 1: returned to the queue, served first
+    assigned_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    outcome: Mapped[Optional[str]] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_conversations_queue", "state", "department", "priority", "queued_at"),)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # citizen | bot | agent | system | note
+    agent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    client_id: Mapped[Optional[str]] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("conversation_id", "client_id", name="uq_messages_client_id"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))  # agent | supervisor | editor | admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    max_chats: Mapped[int] = mapped_column(Integer, default=3)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AgentDepartment(Base):
+    __tablename__ = "agent_departments"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    department: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class LoginSession(Base):
+    __tablename__ = "login_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[Optional[str]] = mapped_column(String(128))
+    detail: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+
+def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite returns naive datetimes; everything stored here is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
+
+
+class Feedback(Base):
+    """'Was this helpful?' on a bot answer, per article: what editors improve first."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    article: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    helpful: Mapped[bool] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("message_id", name="uq_feedback_message"),)

@@ -1,0 +1,29 @@
+"""Typed keys of the objects the application shares (aiohttp's AppKey, never globals)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import socketio
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handoff.conversations import Conversations
+from handoff.presence import Presence
+from handoff.rasa_client import RasaClient
+from handoff.ratelimit import RateLimiter
+from handoff.settings import Settings
+from handoff.store import Store
+from kb.model import CityProfile
+
+SETTINGS = web.AppKey("settings", Settings)
+CITY = web.AppKey("city", CityProfile)
+SIO = web.AppKey("sio", socketio.AsyncServer)
+ENGINE = web.AppKey("engine", AsyncEngine)
+STORE = web.AppKey("store", Store)
+PRESENCE = web.AppKey("presence", Presence)
+RASA = web.AppKey("rasa", RasaClient)
+CONVERSATIONS = web.AppKey("conversations", Conversations)
+LOGIN_LIMITER = web.AppKey("login_limiter", RateLimiter)
+SWEEPER = web.AppKey("sweeper", asyncio.Task[None])
+REDIS_OK = web.AppKey("redis_ok", object)

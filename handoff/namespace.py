@@ -1,0 +1,34 @@
+"""Common ground of the two Socket.IO namespaces: client address, reserved events."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import socketio
+
+
+class BaseNamespace(socketio.AsyncNamespace):
+    def __init__(self, namespace: str, trusted_proxy_hops: int = 0) -> None:
+        super().__init__(namespace)
+        self.trusted_proxy_hops = trusted_proxy_hops
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        # python-socketio routes a client's EVENT named "connect" or "disconnect" to on_connect and
+        # on_disconnect too. Only the server's own calls may reach them: its connect carries the
+        # WSGI environ (with the aiohttp request, which no JSON payload can contain), and during
+        # its disconnect the socket is no longer counted as connected.
+        if event == "connect":
+            if len(args) < 2 or not isinstance(args[1], dict) or "aiohttp.request" not in args[1]:
+                return None
+        elif event == "disconnect" and (not args or self.server.manager.is_connected(args[0], self.namespace)):
+            return None
+        return await super().trigger_event(event, *args)
+
+    def client_ip(self, environ: dict[str, Any]) -> str:
+        request = environ.get("aiohttp.request")
+        remote: Optional[str] = getattr(request, "remote", None)
+        if self.trusted_proxy_hops > 0:
+            forwarded = [h.strip() for h in str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
+            if len(forwarded) >= self.trusted_proxy_hops:
+                return forwarded[-self.trusted_proxy_hops]
+        return remote or "unknown"

@@ -1,0 +1,69 @@
+"""The browser code of widget/ as static files, with security headers on every response."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from handoff.keys import SETTINGS
+
+logger = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as http_error:
+        if not request.path.startswith("/api/"):
+            raise
+        response = web.json_response(
+            {"error": http_error.reason.lower().replace(" ", "_"), "message": http_error.text or http_error.reason},
+            status=http_error.status,
+        )
+    except Exception:
+        logger.exception("request %s %s failed", request.method, request.path)
+        response = web.json_response({"error": "internal", "message": "something went wrong"}, status=500)
+    if not request.path.startswith("/socket.io"):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+    if request.path.startswith("/widget/"):
+        # the widget script is embedded in the city's own pages, on other origins
+        response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _page(name: str) -> Handler:
+    async def page(request: web.Request) -> web.StreamResponse:
+        path: Path = request.app[SETTINGS].widget_dir / name
+        if not path.is_file():  # noqa: ASYNC240 - one stat of a local file
+            raise web.HTTPNotFound(text=f"{name} is not built")
+        return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
+
+    return page
+
+
+def setup_pages(app: web.Application) -> None:
+    widget_dir: Path = app[SETTINGS].widget_dir
+    app.router.add_get("/", _page("demo.html"))
+    app.router.add_get("/console", _page("console.html"))
+    if widget_dir.is_dir():
+        app.router.add_static("/widget/", widget_dir, show_index=False, follow_symlinks=False)

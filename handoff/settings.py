@@ -1,0 +1,127 @@
+"""The gateway's settings: one frozen, validated object, built from the environment once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin == "*" or "*" in origin:
+            raise SettingsError("ALLOWED_ORIGINS must list origins explicitly; '*' is not allowed")
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise SettingsError(f"ALLOWED_ORIGINS: {origin!r} is not an origin like https://www.musterstadt.de")
+    if not origins:
+        raise SettingsError("ALLOWED_ORIGINS must name at least one origin")
+    return origins
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = f"sqlite+aiosqlite:///{ROOT / 'var' / 'gateway.db'}"
+    redis_url: Optional[str] = None
+    redis_channel: str = "citychat"  # Socket.IO's pub/sub channel; one per deployment sharing a Redis
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    rasa_timeout: float = 5.0  # the citizen must hear something within 5 s
+    allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8080", "http://localhost:8080")
+    data_dir: Path = ROOT / "data"
+    widget_dir: Path = ROOT / "widget"
+    # limits
+    max_message_chars: int = 2000
+    max_http_buffer_size: int = 64 * 1024
+    rate_per_second: float = 5.0
+    rate_burst: int = 10
+    ip_rate_per_second: float = 20.0
+    ip_rate_burst: int = 40
+    max_connections_per_ip: int = 50
+    login_attempts_per_minute: int = 10
+    trusted_proxy_hops: int = 0  # >0 behind a reverse proxy: take the client address from X-Forwarded-For
+    # agents
+    agent_grace_seconds: float = 120.0
+    session_hours: float = 12.0
+    cookie_secure: bool = False
+    # housekeeping
+    sweep_interval_seconds: float = 5.0
+    history_limit: int = 500
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        database_url = env.get("DATABASE_URL") or defaults.database_url
+        if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError("DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        redis_url = env.get("REDIS_URL") or None
+        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
+        rasa_url = (env.get("RASA_URL") or defaults.rasa_url).rstrip("/")
+        if urlsplit(rasa_url).scheme not in ("http", "https"):
+            raise SettingsError(f"RASA_URL must be an http(s) URL, got {rasa_url!r}")
+        port = _int(env, "GATEWAY_PORT", defaults.port, 1)
+        default_origins = f"http://127.0.0.1:{port},http://localhost:{port}"
+        return cls(
+            host=env.get("GATEWAY_HOST") or defaults.host,
+            port=port,
+            database_url=database_url,
+            redis_url=redis_url,
+            redis_channel=env.get("REDIS_CHANNEL") or defaults.redis_channel,
+            rasa_url=rasa_url,
+            rasa_token=env.get("RASA_TOKEN", ""),
+            rasa_timeout=_float(env, "RASA_TIMEOUT", defaults.rasa_timeout, 0.1),
+            allowed_origins=_origins(env.get("ALLOWED_ORIGINS") or default_origins),
+            data_dir=Path(env.get("CITYCHAT_DATA_DIR") or defaults.data_dir),
+            max_message_chars=_int(env, "MAX_MESSAGE_CHARS", defaults.max_message_chars, 1),
+            max_http_buffer_size=_int(env, "MAX_HTTP_BUFFER_SIZE", defaults.max_http_buffer_size, 1024),
+            rate_per_second=_float(env, "RATE_PER_SECOND", defaults.rate_per_second, 0.1),
+            rate_burst=_int(env, "RATE_BURST", defaults.rate_burst, 1),
+            ip_rate_per_second=_float(env, "IP_RATE_PER_SECOND", defaults.ip_rate_per_second, 0.1),
+            ip_rate_burst=_int(env, "IP_RATE_BURST", defaults.ip_rate_burst, 1),
+            max_connections_per_ip=_int(env, "MAX_CONNECTIONS_PER_IP", defaults.max_connections_per_ip, 1),
+            login_attempts_per_minute=_int(env, "LOGIN_ATTEMPTS_PER_MINUTE", defaults.login_attempts_per_minute, 1),
+            trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS", 0, 0),
+            agent_grace_seconds=_float(env, "AGENT_GRACE_SECONDS", defaults.agent_grace_seconds, 0.0),
+            session_hours=_float(env, "SESSION_HOURS", defaults.session_hours, 0.1),
+            cookie_secure=(env.get("COOKIE_SECURE", "").lower() in ("1", "true", "yes")),
+            sweep_interval_seconds=_float(env, "SWEEP_INTERVAL_SECONDS", defaults.sweep_interval_seconds, 0.05),
+        )

@@ -1,0 +1,56 @@
+"""Who owns a conversation, and which moves between owners are allowed (pure, no I/O).
+
+bot ──handoff──> queued ──accept──> assigned ──hand_back──> bot
+ │                 ^  │                │ │
+ │                 │  └──hand_back──> bot │
+ └──take_over──────┼──────────────> assigned
+                   └──requeue/transfer───┘           any ──close──> closed ──reopen──> bot
+"""
+
+from __future__ import annotations
+
+BOT = "bot"
+QUEUED = "queued"
+ASSIGNED = "assigned"
+CLOSED = "closed"
+STATES = (BOT, QUEUED, ASSIGNED, CLOSED)
+
+OUTCOMES = ("resolved", "not_resolved", "case_created")
+
+# action -> (the states it may start from, the state it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "handoff": ((BOT,), QUEUED),
+    "accept": ((QUEUED,), ASSIGNED),
+    "take_over": ((BOT, QUEUED), ASSIGNED),
+    "transfer_to_department": ((QUEUED, ASSIGNED), QUEUED),
+    "transfer_to_agent": ((QUEUED, ASSIGNED), ASSIGNED),
+    "requeue": ((ASSIGNED,), QUEUED),
+    "hand_back": ((QUEUED, ASSIGNED), BOT),
+    "close": ((BOT, QUEUED, ASSIGNED), CLOSED),
+    "reopen": ((CLOSED,), BOT),
+}
+
+
+class InvalidTransition(Exception):
+    def __init__(self, action: str, state: str) -> None:
+        super().__init__(f"cannot {action} a conversation that is {state}")
+        self.action = action
+        self.state = state
+
+
+def sources(action: str) -> tuple[str, ...]:
+    """The states from which ``action`` is allowed (for conditional updates)."""
+    return TRANSITIONS[action][0]
+
+
+def target(action: str, state: str) -> str:
+    """The state after ``action``; InvalidTransition when ``state`` does not allow it."""
+    allowed, result = TRANSITIONS[action]
+    if state not in allowed:
+        raise InvalidTransition(action, state)
+    return result
+
+
+def human_owns(state: str) -> bool:
+    """While queued or assigned nothing goes to Rasa."""
+    return state in (QUEUED, ASSIGNED)

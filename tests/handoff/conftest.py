@@ -1,0 +1,211 @@
+"""Gateways for the tests: real `python -m handoff` processes against the session's real Rasa.
+
+``gateways`` runs every test that uses it twice: on SQLite with one gateway process, and on
+Postgres + Redis with two gateway processes (citizens on the first, agents on the second), when
+Postgres and Redis are reachable (CI: always; CITYCHAT_REQUIRE_SERVICES=1 makes their absence a
+failure). ``spawn_gateway`` starts extra gateways with special settings (limits, Rasa down,
+kill and restart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import asyncpg
+import pytest
+
+from tests.conftest import free_port, skip_or_fail
+from tests.handoff.clients import ORIGIN
+from tools.stack import ROOT, ManagedProcess, Stack, StackSettings, gateway_process
+
+PASSWORD = "correct horse battery staple"
+MONDAY_MORNING = "2026-11-30T10:00:00+01:00"
+USERS = [
+    # username, display name, role, departments, max chats
+    ("anna", "Anna Schmidt", "agent", "buergerservice,buergeramt,standesamt", 20),
+    ("ben", "Ben Weber", "agent", "buergerservice,buergeramt,standesamt", 20),
+    ("olga", "Olga Nowak", "agent", "ordnungsamt", 1),
+    ("sara", "Sara Klein", "supervisor", "buergerservice", 20),
+    ("eddi", "Eddi Editor", "editor", "", 3),
+]
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
+
+
+@dataclass
+class Gateway:
+    url: str
+    process: ManagedProcess
+    database_url: str
+    overrides: dict[str, str] = field(default_factory=dict)
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def create_users(database_url: str) -> None:
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL="", PYTHONPATH=str(ROOT))
+    for username, name, role, departments, max_chats in USERS:
+        args = [
+            sys.executable,
+            "-m",
+            "handoff",
+            "users",
+            "add",
+            "--username",
+            username,
+            "--name",
+            name,
+            "--role",
+            role,
+            "--max-chats",
+            str(max_chats),
+            "--password-stdin",
+        ]
+        if departments:
+            args += ["--departments", departments]
+        result = subprocess.run(
+            args, input=PASSWORD + "\n", env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+
+
+def base_overrides(database_url: str, redis_url: str = "", **extra: str) -> dict[str, str]:
+    overrides = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "ALLOWED_ORIGINS": ORIGIN,
+        "SWEEP_INTERVAL_SECONDS": "0.5",
+        "IP_RATE_PER_SECOND": "1000",
+        "IP_RATE_BURST": "2000",
+        "MAX_CONNECTIONS_PER_IP": "1000",
+        "LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+    }
+    overrides.update(extra)
+    return overrides
+
+
+def start_gateway(settings: StackSettings, overrides: dict[str, str], name: str) -> Gateway:
+    port = free_port()
+    process = gateway_process(settings, port=port, overrides=overrides, name=name)
+    process.start()
+    try:
+        process.wait_ready()
+    except BaseException:
+        process.stop()
+        raise
+    return Gateway(f"http://127.0.0.1:{port}", process, overrides["DATABASE_URL"], overrides)
+
+
+async def _create_database(server_url: str, name: str) -> None:
+    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+async def _drop_database(server_url: str, name: str) -> None:
+    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def postgres_server_url() -> Optional[str]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql+asyncpg://"):
+        url = DEFAULT_POSTGRES
+    host_port = url.split("@", 1)[-1].split("/", 1)[0]
+    host, _, port = host_port.partition(":")
+    return url if reachable(host or "127.0.0.1", int(port or 5432)) else None
+
+
+def redis_server_url() -> Optional[str]:
+    url = os.environ.get("REDIS_URL", "") or DEFAULT_REDIS
+    host_port = url.split("://", 1)[-1].split("/", 1)[0].split("@")[-1]
+    host, _, port = host_port.partition(":")
+    return url if reachable(host or "127.0.0.1", int(port or 6379)) else None
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres+redis"])
+def gateways(request: pytest.FixtureRequest, bot: Stack, var_dir: Path) -> Iterator[list[Gateway]]:
+    settings = bot.settings
+    if request.param == "sqlite":
+        database_url = f"sqlite+aiosqlite:///{var_dir / 'gateway-sqlite.db'}"
+        create_users(database_url)
+        gateway = start_gateway(settings, base_overrides(database_url), "gateway-sqlite")
+        yield [gateway]
+        gateway.process.stop()
+        return
+    server, redis_url = postgres_server_url(), redis_server_url()
+    if server is None or redis_url is None:
+        skip_or_fail("Postgres (127.0.0.1:5432) or Redis (127.0.0.1:6379) is not reachable")
+        return
+    assert server is not None and redis_url is not None
+    name = f"citychat_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_create_database(server, name))
+    database_url = server.rsplit("/", 1)[0] + "/" + name
+    create_users(database_url)
+    overrides = base_overrides(database_url, redis_url, REDIS_CHANNEL=f"citychat-test-{uuid.uuid4().hex[:8]}")
+    started: list[Gateway] = []
+    try:
+        for index in (1, 2):
+            started.append(start_gateway(settings, overrides, f"gateway-pg-{index}"))
+        yield started
+    finally:
+        for gateway in started:
+            gateway.process.stop()
+        asyncio.run(_drop_database(server, name))
+
+
+@pytest.fixture
+def citizen_url(gateways: list[Gateway]) -> str:
+    return gateways[0].url
+
+
+@pytest.fixture
+def agent_url(gateways: list[Gateway]) -> str:
+    """Agents connect to the last gateway: another process than the citizens' on Postgres + Redis."""
+    return gateways[-1].url
+
+
+@pytest.fixture
+def spawn_gateway(bot: Stack, var_dir: Path) -> Iterator[Callable[..., Gateway]]:
+    """Start an extra SQLite gateway with special settings; stopped after the test."""
+    started: list[Gateway] = []
+
+    def spawn(database: Optional[str] = None, users: bool = True, **extra: str) -> Gateway:
+        path = database or str(var_dir / f"gateway-{uuid.uuid4().hex[:8]}.db")
+        database_url = f"sqlite+aiosqlite:///{path}"
+        if users and not Path(path).exists():
+            create_users(database_url)
+        gateway = start_gateway(bot.settings, base_overrides(database_url, **extra), f"gateway-{len(started)}")
+        started.append(gateway)
+        return gateway
+
+    yield spawn
+    for gateway in started:
+        gateway.process.stop()
+
+
+@pytest.fixture
+def office_open(fake_now: Callable[[str], None]) -> None:
+    """Monday 10:00: the service centre, Bürgeramt and Standesamt are open."""
+    fake_now(MONDAY_MORNING)
