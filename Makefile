@@ -20,7 +20,7 @@ TRAIN_INPUTS := $(wildcard bot/config.yml bot/domain/*.yml bot/components/*.py d
 RASA_DATA    := --domain $(GENERATED)/domain --data data/nlu data/rules $(GENERATED)/data \
                 --config bot/config.yml
 
-.PHONY: rasa-test help run test train validate eval bench shell lint envs clean lock system-deps
+.PHONY: widget rasa-test tune help run test train validate eval bench shell lint envs clean lock system-deps
 
 help:
 	@echo "make run       run the chat (Rasa, action server, gateway) on embedded defaults"
@@ -45,6 +45,16 @@ $(BOT)/.installed: requirements/bot.lock
 
 envs: $(APP)/.installed $(BOT)/.installed
 
+# The browser code needs no build step: npm only brings the Socket.IO client (served from
+# widget/vendor/) and axe-core (for the accessibility tests).
+WIDGET_VENDOR := widget/vendor/socket.io.esm.min.js
+$(WIDGET_VENDOR): widget/package.json widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p widget/vendor
+	cp widget/node_modules/socket.io-client/dist/socket.io.esm.min.js $@
+
+widget: $(WIDGET_VENDOR)
+
 system-deps:
 	@tools/system-deps
 
@@ -62,7 +72,7 @@ validate: $(BOT)/.installed
 	$(RASA) data validate $(RASA_DATA)
 
 # --- running -------------------------------------------------------------------------------
-run: envs $(MODEL)
+run: envs $(MODEL) $(WIDGET_VENDOR)
 	$(APP_PY) -m tools.stack run
 
 shell: envs $(MODEL)
@@ -74,7 +84,7 @@ lint: $(APP)/.installed
 	$(APP)/bin/ruff format --check .
 	$(APP)/bin/mypy
 
-test: envs system-deps $(MODEL)
+test: envs system-deps $(MODEL) $(WIDGET_VENDOR)
 	$(MAKE) lint
 	$(MAKE) validate
 	$(MAKE) rasa-test
@@ -85,6 +95,11 @@ test: envs system-deps $(MODEL)
 rasa-test: $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out reports/rasa-test \
 		--fail-on-prediction-errors --no-plot
+
+# Choose the classifier's thresholds by cross-validation on the training data (not data/eval).
+tune: $(BOT)/.installed
+	$(BOT_PY) -m kb generate --out $(GENERATED) >/dev/null
+	$(BOT_PY) -m bot.tune
 
 eval: envs $(MODEL)
 	$(APP_PY) -m bench.eval_bot

@@ -11,8 +11,9 @@ from aiohttp import web
 
 from handoff import auth, states
 from handoff.auth import CONSOLE_ROLES, Identity
-from handoff.keys import CONVERSATIONS, LOGIN_LIMITER, SETTINGS, STORE
+from handoff.keys import CANNED, CONVERSATIONS, KB, KB_SEARCH, LOGIN_LIMITER, SETTINGS, STORE
 from handoff.openapi import openapi_document
+from kb.canned import ALL_DEPARTMENTS
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
@@ -196,6 +197,57 @@ async def agents(request: web.Request, identity: Identity) -> web.Response:
     return web.json_response({"items": result})
 
 
+KB_ROLES = frozenset({"agent", "supervisor", "editor", "admin"})
+
+
+@requires(KB_ROLES)
+async def kb_search(request: web.Request, identity: Identity) -> web.Response:
+    query = request.query.get("q", "")
+    if not query.strip() or len(query) > 200:
+        return json_error(400, "invalid", "q must be 1 to 200 characters")
+    language = "en" if request.query.get("lang") == "en" else "de"
+    hits = request.app[KB_SEARCH].search(query, limit=8, language=language)
+    return web.json_response({"items": [hit.__dict__ for hit in hits]})
+
+
+@requires(KB_ROLES)
+async def kb_article(request: web.Request, identity: Identity) -> web.Response:
+    article = request.app[KB].article(request.match_info["article_id"])
+    if article is None:
+        return json_error(404, "not_found", "no such article")
+    language = "en" if request.query.get("lang") == "en" else "de"
+    content = article.localized(language)
+    department = request.app[KB].city.department(article.department)
+    return web.json_response(
+        {
+            "article": {
+                "id": article.id,
+                "title": content.title,
+                "answer": content.answer,
+                "language": language if content is article.en else "de",
+                "department": department.id,
+                "department_name": department.name,
+                "documents": list(content.documents),
+                "fees": [{"label": f.label, "amount": f.amount} for f in article.fees],
+                "processing_time": content.processing_time,
+                "online_service": article.online_service,
+            }
+        }
+    )
+
+
+@requires(CONSOLE_ROLES)
+async def canned(request: web.Request, identity: Identity) -> web.Response:
+    language = "en" if request.query.get("lang") == "en" else "de"
+    visible = visible_departments(identity)
+    items = [
+        {"id": c.id, "title": c.title, "department": c.department, "text": c.text(language, identity.display_name)}
+        for c in request.app[CANNED]
+        if c.department == ALL_DEPARTMENTS or visible is None or c.department in visible
+    ]
+    return web.json_response({"items": items})
+
+
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(openapi_document())
 
@@ -208,4 +260,7 @@ def setup_api(app: web.Application) -> None:
     app.router.add_get("/api/conversations", conversations)
     app.router.add_get("/api/conversations/{conversation_id}", conversation)
     app.router.add_get("/api/agents", agents)
+    app.router.add_get("/api/kb/search", kb_search)
+    app.router.add_get("/api/kb/articles/{article_id}", kb_article)
+    app.router.add_get("/api/canned", canned)
     app.router.add_get("/api/openapi.json", openapi)

@@ -20,7 +20,22 @@ from handoff.citizen import CitizenNamespace
 from handoff.conversations import Conversations
 from handoff.db.engine import create_engine, migrate, sessionmaker
 from handoff.health import setup_health
-from handoff.keys import CITY, CONVERSATIONS, ENGINE, LOGIN_LIMITER, PRESENCE, RASA, SETTINGS, SIO, STORE, SWEEPER
+from handoff.keys import (
+    CANNED,
+    CITY,
+    CONVERSATIONS,
+    ENGINE,
+    KB,
+    KB_SEARCH,
+    LOGIN_LIMITER,
+    PRESENCE,
+    RASA,
+    SETTINGS,
+    SIO,
+    STORE,
+    SWEEPER,
+)
+from handoff.packets import SafePacket
 from handoff.pages import security_headers, setup_pages
 from handoff.presence import Presence, RedisPresence
 from handoff.rasa_client import RasaClient
@@ -28,6 +43,8 @@ from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings
 from handoff.store import Store
 from kb import clock
+from kb.canned import load_canned
+from kb.search import KBSearch
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +59,17 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         cors_allowed_origins=list(settings.allowed_origins),
         max_http_buffer_size=settings.max_http_buffer_size,
         json=jsonsafe,
+        serializer=SafePacket,
         ping_interval=20,
         ping_timeout=20,
         logger=False,
         engineio_logger=False,
     )
+
+
+async def search_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[KB_SEARCH] = await asyncio.to_thread(KBSearch, app[KB])  # about a second of indexing
+    yield
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -110,12 +133,15 @@ async def sweep_forever(service: Conversations, interval: float) -> None:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
     app[SETTINGS] = settings
-    app[CITY] = kb.load(settings.data_dir).city
+    knowledge = kb.load(settings.data_dir)
+    app[KB] = knowledge
+    app[CITY] = knowledge.city
+    app[CANNED] = load_canned(settings.data_dir / "canned.yml", set(knowledge.city.departments))
     app[LOGIN_LIMITER] = RateLimiter(settings.login_attempts_per_minute / 60.0, settings.login_attempts_per_minute)
     sio = create_sio(settings)
     sio.attach(app)
     app[SIO] = sio
-    app.cleanup_ctx.extend([database_ctx, presence_ctx, rasa_ctx, conversations_ctx])
+    app.cleanup_ctx.extend([search_ctx, database_ctx, presence_ctx, rasa_ctx, conversations_ctx])
     setup_health(app)
     setup_api(app)
     setup_pages(app)

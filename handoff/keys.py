@@ -14,10 +14,16 @@ from handoff.rasa_client import RasaClient
 from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings
 from handoff.store import Store
+from kb.canned import CannedResponse
+from kb.loader import KnowledgeBase
 from kb.model import CityProfile
+from kb.search import KBSearch
 
 SETTINGS = web.AppKey("settings", Settings)
+KB = web.AppKey("kb", KnowledgeBase)
 CITY = web.AppKey("city", CityProfile)
+KB_SEARCH = web.AppKey("kb_search", KBSearch)
+CANNED = web.AppKey("canned", list[CannedResponse])
 SIO = web.AppKey("sio", socketio.AsyncServer)
 ENGINE = web.AppKey("engine", AsyncEngine)
 STORE = web.AppKey("store", Store)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 import socketio
+
+from handoff.packets import MALFORMED
+
+logger = logging.getLogger(__name__)
 
 
 class BaseNamespace(socketio.AsyncNamespace):
@@ -13,6 +18,9 @@ class BaseNamespace(socketio.AsyncNamespace):
         self.trusted_proxy_hops = trusted_proxy_hops
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event == MALFORMED:
+            logger.warning("dropped a malformed packet on namespace %s", self.namespace)
+            return None
         # python-socketio routes a client's EVENT named "connect" or "disconnect" to on_connect and
         # on_disconnect too. Only the server's own calls may reach them: its connect carries the
         # WSGI environ (with the aiohttp request, which no JSON payload can contain), and during

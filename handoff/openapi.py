@@ -180,6 +180,69 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json("#/components/schemas/AgentList"), **protected},
                 }
             },
+            "/api/kb/search": {
+                "get": {
+                    "summary": "Search the knowledge base (word forms and typos tolerated)",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                        },
+                        {"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "best articles first",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "items": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "id": {"type": "string"},
+                                                        "title": {"type": "string"},
+                                                        "department": {"type": "string"},
+                                                        "score": {"type": "number"},
+                                                        "snippet": {"type": "string"},
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error(),
+                        **protected,
+                    },
+                }
+            },
+            "/api/kb/articles/{article_id}": {
+                "get": {
+                    "summary": "One article: the answer to insert into a reply",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}},
+                    ],
+                    "responses": {"200": {"description": "the article"}, "404": _error(), **protected},
+                }
+            },
+            "/api/canned": {
+                "get": {
+                    "summary": "Canned responses for your departments",
+                    "security": [{"session": []}],
+                    "parameters": [{"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}}],
+                    "responses": {"200": {"description": "responses"}, **protected},
+                }
+            },
             "/healthz": {"get": {"summary": "The process is alive", "responses": {"200": {"description": "OK"}}}},
             "/readyz": {
                 "get": {

@@ -39,6 +39,13 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
             {"error": http_error.reason.lower().replace(" ", "_"), "message": http_error.text or http_error.reason},
             status=http_error.status,
         )
+    except ValueError:
+        if not request.path.startswith("/socket.io"):
+            raise
+        # Engine.IO lets a malformed WebSocket frame (an empty one) end its receive loop with a
+        # ValueError; only that client's connection is affected.
+        logger.warning("a Socket.IO connection ended on a malformed frame")
+        return web.Response(status=400)
     except Exception:
         logger.exception("request %s %s failed", request.method, request.path)
         response = web.json_response({"error": "internal", "message": "something went wrong"}, status=500)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from kb import links
+from kb.canned import load_canned
 from kb.holidays import STATES
 from kb.model import WEEKDAYS, Article, CityProfile, Department, Fee, Localized, TimeRange
 
@@ -214,6 +215,12 @@ def _read(data_dir: Path) -> Tuple[List[Problem], Optional[KnowledgeBase]]:
             if owner != article.id:
                 reader.problem(display, "questions", f"{question!r} is also an example question of {owner!r}")
         articles[article.id] = article
+
+    if city is not None:
+        try:
+            load_canned(data_dir / "canned.yml", set(city.departments))
+        except (ValueError, yaml.YAMLError) as error:
+            reader.problem("data/canned.yml", "", str(error).split(": ", 1)[-1])
 
     for article in articles.values():
         for other in article.related:

@@ -52,13 +52,39 @@ class Events:
         return [data for name, data in self.items if name == event]
 
 
+def client() -> socketio.AsyncClient:
+    """A Socket.IO client whose HTTP session we own, so even a refused one closes cleanly."""
+    return socketio.AsyncClient(reconnection=False, http_session=aiohttp.ClientSession())
+
+
+async def dispose(sio: socketio.AsyncClient) -> None:
+    if sio.connected:
+        await sio.disconnect()
+    session = sio.eio.http
+    if session is not None and not session.closed:
+        await session.close()
+
+
+async def expect_refused(url: str, **connect: Any) -> None:
+    """Connecting must fail; the client is cleaned up either way."""
+    sio = client()
+    try:
+        try:
+            await sio.connect(url, transports=["websocket"], wait_timeout=TIMEOUT, **connect)
+        except socketio.exceptions.ConnectionError:
+            return
+        raise AssertionError("the connection was accepted")
+    finally:
+        await dispose(sio)
+
+
 class Citizen:
     def __init__(self, url: str, origin: Optional[str] = ORIGIN) -> None:
         self.url = url
         self.origin = origin
         self.events = Events()
         self.session_id: Optional[str] = None
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = client()
         self.sio.on("*", self._any)
 
     async def _any(self, event: str, *args: Any) -> None:
@@ -66,7 +92,11 @@ class Citizen:
 
     async def connect(self) -> Citizen:
         headers = {"Origin": self.origin} if self.origin else {}
-        await self.sio.connect(self.url, headers=headers, transports=["websocket"], wait_timeout=TIMEOUT)
+        try:
+            await self.sio.connect(self.url, headers=headers, transports=["websocket"], wait_timeout=TIMEOUT)
+        except BaseException:
+            await dispose(self.sio)
+            raise
         return self
 
     async def start(self, session_id: Optional[str] = None) -> dict[str, Any]:
@@ -98,8 +128,7 @@ class Citizen:
         return await self.sio.call(event, data, timeout=TIMEOUT)
 
     async def close(self) -> None:
-        if self.sio.connected:
-            await self.sio.disconnect()
+        await dispose(self.sio)
 
 
 async def login(base_url: str, username: str, password: str) -> str:
@@ -120,26 +149,29 @@ class Agent:
         self.password = password
         self.events = Events()
         self.token: Optional[str] = None
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = client()
         self.sio.on("*", self._any, namespace="/agent")
 
     async def _any(self, event: str, *args: Any) -> None:
         await self.events.push(event, args[0] if args else None)
 
     async def connect(self) -> Agent:
-        self.token = self.token or await login(self.url, self.username, self.password)
-        await self.sio.connect(
-            self.url,
-            namespaces=["/agent"],
-            transports=["websocket"],
-            wait_timeout=TIMEOUT,
-            headers={"Origin": ORIGIN, "Cookie": f"citychat_session={self.token}"},
-        )
+        try:
+            self.token = self.token or await login(self.url, self.username, self.password)
+            await self.sio.connect(
+                self.url,
+                namespaces=["/agent"],
+                transports=["websocket"],
+                wait_timeout=TIMEOUT,
+                headers={"Origin": ORIGIN, "Cookie": f"citychat_session={self.token}"},
+            )
+        except BaseException:
+            await dispose(self.sio)
+            raise
         return self
 
     async def call(self, event: str, data: Any = None) -> Any:
         return await self.sio.call(event, data, namespace="/agent", timeout=TIMEOUT)
 
     async def close(self) -> None:
-        if self.sio.connected:
-            await self.sio.disconnect()
+        await dispose(self.sio)

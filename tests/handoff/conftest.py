@@ -98,8 +98,8 @@ def base_overrides(database_url: str, redis_url: str = "", **extra: str) -> dict
     return overrides
 
 
-def start_gateway(settings: StackSettings, overrides: dict[str, str], name: str) -> Gateway:
-    port = free_port()
+def start_gateway(settings: StackSettings, overrides: dict[str, str], name: str, port: Optional[int] = None) -> Gateway:
+    port = port or free_port()
     process = gateway_process(settings, port=port, overrides=overrides, name=name)
     process.start()
     try:

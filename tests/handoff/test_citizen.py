@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import socketio
 
-from tests.handoff.clients import ORIGIN, Citizen
+from tests.handoff.clients import ORIGIN, Citizen, client, dispose
 
 pytestmark = pytest.mark.stack
 
@@ -134,7 +133,7 @@ async def test_feedback_on_a_kb_answer(citizen_url: str) -> None:
 
 async def test_plain_rasa_widget_protocol(citizen_url: str) -> None:
     """A Rasa webchat: session_request with a plain id, user_uttered without ack or client id."""
-    sio = socketio.AsyncClient(reconnection=False)
+    sio = client()
     replies: list[dict[str, object]] = []
     confirmed: list[object] = []
     sio.on("bot_uttered", lambda data: replies.append(data))
@@ -152,7 +151,7 @@ async def test_plain_rasa_widget_protocol(citizen_url: str) -> None:
             break
         await sio.sleep(0.05)
     assert replies and replies[0]["metadata"]["kb_article"] == "hundesteuer"  # type: ignore[index]
-    await sio.disconnect()
+    await dispose(sio)
 
 
 async def test_button_payloads_reach_the_bot(citizen_url: str) -> None:

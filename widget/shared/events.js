@@ -1,0 +1,51 @@
+// Socket.IO event names of the gateway (docs/protocol.md), shared by the widget and the console.
+
+export const CITIZEN = Object.freeze({
+  // client -> server
+  SESSION_REQUEST: "session_request",
+  USER_UTTERED: "user_uttered",
+  HISTORY_REQUEST: "history_request",
+  TYPING: "typing",
+  FEEDBACK: "feedback",
+  DELETE_CONVERSATION: "delete_conversation",
+  // server -> client
+  SESSION_CONFIRM: "session_confirm",
+  BOT_UTTERED: "bot_uttered",
+  MESSAGE_ECHO: "message_echo",
+  DELIVERED: "delivered",
+  HANDOFF_STATUS: "handoff_status",
+  SESSION_DELETED: "session_deleted",
+});
+
+export const AGENT = Object.freeze({
+  NAMESPACE: "/agent",
+  // client -> server
+  HELLO: "hello",
+  PRESENCE: "presence",
+  ACCEPT: "accept",
+  MESSAGE: "message",
+  NOTE: "note",
+  TYPING: "typing",
+  TRANSFER: "transfer",
+  HAND_BACK: "hand_back",
+  CLOSE: "close",
+  TAKE_OVER: "take_over",
+  OPEN: "open",
+  LIVE: "live",
+  // server -> client
+  HANDOFF_ALERT: "handoff_alert",
+  QUEUE: "queue",
+  ASSIGNED: "assigned",
+  CONVERSATION_UPDATE: "conversation_update",
+  CONVERSATION_DELETED: "conversation_deleted",
+  AGENTS: "agents",
+});
+
+export const HANDOFF_STATES = Object.freeze({
+  QUEUED: "queued",
+  ASSIGNED: "assigned",
+  AGENT_LEFT: "agent_left",
+  BOT: "bot",
+  CLOSED: "closed",
+  UNAVAILABLE: "unavailable",
+});
