@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import logging
 import sys
@@ -20,7 +21,7 @@ from aiohttp import web
 import kb
 from handoff import auth
 from handoff.app import create_app
-from handoff.db.engine import create_engine, migrate, run_migrations, sessionmaker
+from handoff.db.engine import create_engine, migrate, run_migrations
 from handoff.settings import Settings, SettingsError
 from handoff.store import Store
 
@@ -43,7 +44,7 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
-        store = Store(sessionmaker(engine))
+        store = Store(engine)
         if args.action == "list":
             for user, departments in await store.users():
                 state = "" if user.active else " (inactive)"
@@ -119,7 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return asyncio.run(users_command(settings, args))
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None)
+    app = create_app(settings)
+    # Long-lived objects (the KB, its search index, modules) need no cyclic garbage collection
+    # on every relayed message: freeze them and collect young objects less often.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0
 
 

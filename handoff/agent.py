@@ -93,7 +93,18 @@ class AgentNamespace(BaseNamespace):
         assigned = [await self.conversations.view(c) for c in await self.conversations.store.assigned(agent.user_id)]
         queue = await self.conversations.queue_snapshot(self._departments(agent))
         departments = {d.id: d.name for d in self.conversations.city.departments.values()}
-        presence = (await self.conversations.presence.agents()).get(agent.user_id)
+        present = await self.conversations.presence.agents()
+        presence = present.get(agent.user_id)
+        colleagues = [
+            {
+                "id": user.id,
+                "display_name": user.display_name,
+                "departments": departments,
+                "status": present[user.id].status,
+            }
+            for user, departments in await self.conversations.store.users()
+            if user.id in present and user.id != agent.user_id and set(departments) & set(agent.departments)
+        ]
         return {
             "ok": True,
             "me": {
@@ -107,6 +118,7 @@ class AgentNamespace(BaseNamespace):
             "assigned": assigned,
             "queue": queue,
             "departments": departments,
+            "colleagues": colleagues,  # online agents sharing a department: targets for a transfer
         }
 
     @guarded

@@ -18,7 +18,7 @@ from handoff.agent import AgentNamespace
 from handoff.api import setup_api
 from handoff.citizen import CitizenNamespace
 from handoff.conversations import Conversations
-from handoff.db.engine import create_engine, migrate, sessionmaker
+from handoff.db.engine import create_engine, migrate
 from handoff.health import setup_health
 from handoff.keys import (
     CANNED,
@@ -76,7 +76,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[SETTINGS].database_url)
     await migrate(engine)
     app[ENGINE] = engine
-    app[STORE] = Store(sessionmaker(engine))
+    app[STORE] = Store(engine)
     yield
     await engine.dispose()
 

@@ -15,10 +15,11 @@ import weakref
 from typing import Any, Awaitable, Callable, Optional
 
 import socketio
+from sqlalchemy.exc import IntegrityError
 
 from handoff import contract, states, texts
 from handoff.auth import Identity
-from handoff.db.models import Conversation, Message, aware
+from handoff.db.models import Conversation, Message, aware, utcnow
 from handoff.presence import Presence
 from handoff.rasa_client import BotUnavailable, RasaClient
 from handoff.settings import Settings
@@ -35,6 +36,8 @@ AGENT_NS = "/agent"
 SUPERVISORS_ROOM = "supervisors"
 REQUEST_HUMAN = "/request_human"
 TRANSCRIPT_LIMIT = 200
+QUEUE_SNAPSHOT_LIMIT = 100
+HANDLING_CACHE_SECONDS = 60.0
 
 
 def citizen_room(conversation_id: str) -> str:
@@ -64,6 +67,7 @@ class Conversations:
         settings: Settings,
         now: Callable[[], dt.datetime],
     ) -> None:
+        """``now`` is the office-hours clock (the city's time); stored timestamps use real UTC."""
         self.sio = sio
         self.store = store
         self.rasa = rasa
@@ -73,6 +77,7 @@ class Conversations:
         self.now = now
         self._turn_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._handling_cache: dict[Optional[str], tuple[float, float]] = {}
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -107,7 +112,7 @@ class Conversations:
         data: dict[str, Any] = {"system": key}
         if quick_replies:
             data["quick_replies"] = quick_replies
-        message, _ = await self.store.add_message(
+        message, _, _ = await self.store.add_message(
             conversation.id, "system", texts.text(key, conversation.language, **values), data
         )
         await self.sio.emit(
@@ -122,12 +127,15 @@ class Conversations:
         await self.sio.emit("handoff_status", status, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
 
     async def _to_agents(self, conversation: Conversation, event: str, data: dict[str, Any]) -> None:
-        """Tell whoever looks after the conversation: its agent, or its department's queue."""
+        """Tell whoever looks after the conversation: its agent, or its department's queue.
+
+        Supervisors follow other conversations through the `live` call and `open`, not through
+        every message: with many agents a copy of each message per supervisor would dominate.
+        """
         if conversation.state == states.ASSIGNED and conversation.agent_id is not None:
             await self.sio.emit(event, data, room=agent_room(conversation.agent_id), namespace=AGENT_NS)
         elif conversation.state == states.QUEUED and conversation.department:
             await self.sio.emit(event, data, room=department_room(conversation.department), namespace=AGENT_NS)
-        await self.sio.emit(event, data, room=SUPERVISORS_ROOM, namespace=AGENT_NS)
 
     async def view(
         self, conversation: Conversation, with_transcript: bool = True, include_notes: bool = True
@@ -143,7 +151,7 @@ class Conversations:
         position = await self.store.queue_position(conversation) if conversation.state == states.QUEUED else None
         return conversation_view(
             conversation,
-            self.now(),
+            utcnow(),
             transcript,
             self.department(conversation.department).name if conversation.department else None,
             agent_name,
@@ -183,13 +191,16 @@ class Conversations:
         return {"position": position, "expected_wait_seconds": wait}
 
     async def citizen_message(self, conversation_id: str, message: UserUttered) -> dict[str, Any]:
-        conversation = await self.store.conversation(conversation_id)
-        if conversation is None:
-            return error("no_session", "the conversation does not exist (any more)")
         data = {"page": message.page} if message.page else None
-        stored, created = await self.store.add_message(
-            conversation_id, "citizen", message.text, data, client_id=message.client_id
-        )
+        try:
+            stored, created, current = await self.store.add_message(
+                conversation_id, "citizen", message.text, data, client_id=message.client_id
+            )
+        except IntegrityError:  # the conversation was deleted meanwhile
+            current = None
+        if current is None:
+            return error("no_session", "the conversation does not exist (any more)")
+        conversation = current
         ack = {"ok": True, "id": stored.id, "client_id": message.client_id, "duplicate": not created}
         if not created:
             return ack  # a re-sent message: stored and relayed once
@@ -238,7 +249,7 @@ class Conversations:
                     await self.sio.emit("typing", {"sender": "bot", "typing": False}, room=room, namespace=CITIZEN_NS)
                 messages = contract.from_rest(replies)
                 for bot_message in messages:
-                    stored, _ = await self.store.add_message(
+                    stored, _, _ = await self.store.add_message(
                         conversation_id, "bot", bot_message.text, bot_message.stored_data or None
                     )
                     await self.sio.emit("bot_uttered", bot_uttered(stored), room=room, namespace=CITIZEN_NS)
@@ -286,7 +297,7 @@ class Conversations:
         name = department.display_name(conversation.language)
         if opening.is_open and online:
             queued = await self.store.transition(
-                conversation.id, "handoff", department=department.id, queued_at=moment, priority=0, agent_id=None
+                conversation.id, "handoff", department=department.id, queued_at=utcnow(), priority=0, agent_id=None
             )
             if queued is None:
                 return
@@ -410,7 +421,7 @@ class Conversations:
         conversation, failure = await self._owned(agent, message.conversation_id)
         if conversation is None:
             return failure or error("not_found")
-        stored, created = await self.store.add_message(
+        stored, created, _ = await self.store.add_message(
             conversation.id,
             "note" if note else "agent",
             message.text,
@@ -470,7 +481,7 @@ class Conversations:
         conversation, failure = await self._owned(agent, conversation_id)
         if conversation is None:
             return failure or error("not_found")
-        closed = await self.store.transition(conversation_id, "close", outcome=outcome, closed_at=self.now())
+        closed = await self.store.transition(conversation_id, "close", outcome=outcome, closed_at=utcnow())
         if closed is None:
             return error("conflict", "the chat changed meanwhile")
         await self._say(closed, "closed")
@@ -497,7 +508,7 @@ class Conversations:
                 department=request.department,
                 agent_id=None,
                 priority=1,
-                queued_at=aware(conversation.queued_at) or self.now(),
+                queued_at=aware(conversation.queued_at) or utcnow(),
             )
             if moved is None:
                 return error("conflict", "the chat changed meanwhile")
@@ -522,7 +533,7 @@ class Conversations:
             if target is None or not target.active or target.id not in agents:
                 return error("unavailable", "that agent is not online")
             moved = await self.store.transition(
-                conversation.id, "transfer_to_agent", agent_id=target.id, assigned_at=self.now()
+                conversation.id, "transfer_to_agent", agent_id=target.id, assigned_at=utcnow()
             )
             if moved is None:
                 return error("conflict", "the chat changed meanwhile")
@@ -544,9 +555,7 @@ class Conversations:
         if not agent.is_supervisor:
             return error("forbidden", "only supervisors can take over")
         before = await self.store.conversation(conversation_id)
-        taken = await self.store.transition(
-            conversation_id, "take_over", agent_id=agent.user_id, assigned_at=self.now()
-        )
+        taken = await self.store.transition(conversation_id, "take_over", agent_id=agent.user_id, assigned_at=utcnow())
         if taken is None:
             return error("conflict", "the chat is not with the bot or in a queue")
         await self._joined(taken, agent)
@@ -560,30 +569,48 @@ class Conversations:
     # --- queues and housekeeping ---------------------------------------------------------------
 
     async def queue_snapshot(self, departments: Optional[tuple[str, ...]]) -> list[dict[str, Any]]:
+        """Queue entries with their context, without transcripts (those come with accept/open)."""
+        now = utcnow()
+        positions: dict[Optional[str], int] = {}
         items = []
-        for position_index, conversation in enumerate(await self.store.queue(departments), start=1):
-            view = await self.view(conversation)
-            view.setdefault("position", position_index)
-            items.append(view)
+        for conversation in (await self.store.queue(departments))[:QUEUE_SNAPSHOT_LIMIT]:
+            positions[conversation.department] = positions.get(conversation.department, 0) + 1
+            name = self.department(conversation.department).name if conversation.department else None
+            items.append(conversation_view(conversation, now, None, name, None, positions[conversation.department]))
         return items
 
     async def broadcast_queue(self, department: str) -> None:
-        items = await self.queue_snapshot((department,))
-        payload = {"department": department, "items": items}
+        """Send the department's queue to its agents and every waiting citizen their position."""
+        queue = await self.store.queue((department,))
+        now = utcnow()
+        name = self.department(department).name
+        items = [conversation_view(c, now, None, name, None, i) for i, c in enumerate(queue[:QUEUE_SNAPSHOT_LIMIT], 1)]
+        payload = {"department": department, "items": items, "length": len(queue)}
         await self.sio.emit("queue", payload, room=department_room(department), namespace=AGENT_NS)
         await self.sio.emit("queue", payload, room=SUPERVISORS_ROOM, namespace=AGENT_NS)
-        for item in items:
-            conversation = await self.store.conversation(item["conversation_id"])
-            if conversation is not None and conversation.state == states.QUEUED:
-                await self._status(
-                    conversation.id,
-                    {
-                        "state": states.QUEUED,
-                        "department": department,
-                        "department_name": item.get("department_name"),
-                        **await self._queue_estimate(conversation),
-                    },
-                )
+        per_position = await self._seconds_per_position(department)
+        for position, conversation in enumerate(queue, start=1):
+            citizen_name = self.department(department).display_name(conversation.language)
+            await self._status(
+                conversation.id,
+                {
+                    "state": states.QUEUED,
+                    "department": department,
+                    "department_name": citizen_name,
+                    "position": position,
+                    "expected_wait_seconds": int(position * per_position),
+                },
+            )
+
+    async def _seconds_per_position(self, department: Optional[str]) -> float:
+        """Expected wait per place in the queue: recent handling time over agents online."""
+        cached = self._handling_cache.get(department)
+        if cached is None or cached[1] < time.monotonic():
+            cached = (await self.store.average_handling_seconds(department), time.monotonic() + HANDLING_CACHE_SECONDS)
+            self._handling_cache[department] = cached
+        agents = await self.presence.agents()
+        online = sum(1 for p in agents.values() if p.status == "online" and department in p.departments)
+        return cached[0] / max(1, online)
 
     async def sweep(self) -> None:
         """Return chats of agents gone longer than the grace period to the head of their queue."""

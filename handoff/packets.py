@@ -15,7 +15,7 @@ MALFORMED = "__malformed__"
 _DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeDecodeError)
 
 
-class SafePacket(packet.Packet):  # type: ignore[misc]
+class SafePacket(packet.Packet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         encoded = kwargs.get("encoded_packet")
@@ -28,7 +28,7 @@ class SafePacket(packet.Packet):  # type: ignore[misc]
         self.id = None
         self.data = [MALFORMED]
         self.attachment_count = 0
-        self.attachments = []
+        self.attachments: list[Any] = []
 
     def _check_event(self) -> None:
         """An event must be a list that starts with the event's name."""

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -21,7 +21,11 @@ MIGRATION_LOCK_ID = 7_355_608
 def create_engine(database_url: str) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(database_url, connect_args={"timeout": 15})
+        # One connection: SQLite has one writer anyway, and writers competing for its lock would
+        # wait in SQLite's sleeping busy handler; queueing for the connection in asyncio is fair and fast.
+        engine = create_async_engine(
+            database_url, connect_args={"timeout": 15}, pool_size=1, max_overflow=0, pool_timeout=30
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -41,10 +45,6 @@ def create_engine(database_url: str) -> AsyncEngine:
         pool_timeout=10,
         connect_args={"timeout": 10, "command_timeout": 10},
     )
-
-
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 def _alembic_config(connection: Connection) -> Config:

@@ -131,11 +131,11 @@ class Citizen:
         await dispose(self.sio)
 
 
-async def login(base_url: str, username: str, password: str) -> str:
+async def login(base_url: str, username: str, password: str, origin: str = ORIGIN) -> str:
     async with (
         aiohttp.ClientSession() as session,
         session.post(
-            f"{base_url}/api/login", json={"username": username, "password": password}, headers={"Origin": ORIGIN}
+            f"{base_url}/api/login", json={"username": username, "password": password}, headers={"Origin": origin}
         ) as response,
     ):
         assert response.status == 200, await response.text()
@@ -143,8 +143,9 @@ async def login(base_url: str, username: str, password: str) -> str:
 
 
 class Agent:
-    def __init__(self, url: str, username: str, password: str) -> None:
+    def __init__(self, url: str, username: str, password: str, origin: str = ORIGIN) -> None:
         self.url = url
+        self.origin = origin
         self.username = username
         self.password = password
         self.events = Events()
@@ -157,13 +158,13 @@ class Agent:
 
     async def connect(self) -> Agent:
         try:
-            self.token = self.token or await login(self.url, self.username, self.password)
+            self.token = self.token or await login(self.url, self.username, self.password, self.origin)
             await self.sio.connect(
                 self.url,
                 namespaces=["/agent"],
                 transports=["websocket"],
                 wait_timeout=TIMEOUT,
-                headers={"Origin": ORIGIN, "Cookie": f"citychat_session={self.token}"},
+                headers={"Origin": self.origin, "Cookie": f"citychat_session={self.token}"},
             )
         except BaseException:
             await dispose(self.sio)
