@@ -19,7 +19,7 @@ import sys
 from aiohttp import web
 
 import kb
-from handoff import auth
+from handoff import auth, retention
 from handoff.app import create_app
 from handoff.db.engine import create_engine, migrate, run_migrations
 from handoff.settings import Settings, SettingsError
@@ -88,11 +88,27 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
 
 
+async def retention_command(settings: Settings, days: float) -> int:
+    if days <= 0:
+        print("retention is off (RETENTION_DAYS=0); nothing deleted")
+        return 0
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        deleted = await retention.expire(Store(engine), days, settings.rasa_tracker_url)
+    finally:
+        await engine.dispose()
+    print(f"deleted {deleted} conversation(s) without activity for {days:g} days")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handoff", description="the chat gateway")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the gateway (the default)")
     sub.add_parser("migrate", help="bring the database schema up to date")
+    expire = sub.add_parser("retention", help="delete conversations past the retention period now")
+    expire.add_argument("--days", type=float, help="override RETENTION_DAYS")
     users = sub.add_parser("users", help="manage agent, supervisor, editor and admin accounts")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add")
@@ -120,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return asyncio.run(users_command(settings, args))
+    if args.command == "retention":
+        return asyncio.run(retention_command(settings, args.days if args.days is not None else settings.retention_days))
     app = create_app(settings)
     # Long-lived objects (the KB, its search index, modules) need no cyclic garbage collection
     # on every relayed message: freeze them and collect young objects less often.

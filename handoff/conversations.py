@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable, Optional
 import socketio
 from sqlalchemy.exc import IntegrityError
 
-from handoff import contract, states, texts
+from handoff import contract, retention, states, texts
 from handoff.auth import Identity
 from handoff.db.models import Conversation, Message, aware, utcnow
 from handoff.presence import Presence
@@ -38,6 +38,7 @@ REQUEST_HUMAN = "/request_human"
 TRANSCRIPT_LIMIT = 200
 QUEUE_SNAPSHOT_LIMIT = 100
 HANDLING_CACHE_SECONDS = 60.0
+RETENTION_INTERVAL_SECONDS = 3600.0
 
 
 def citizen_room(conversation_id: str) -> str:
@@ -78,6 +79,7 @@ class Conversations:
         self._turn_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
         self._handling_cache: dict[Optional[str], tuple[float, float]] = {}
+        self._next_retention = 0.0
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -355,7 +357,8 @@ class Conversations:
         department = conversation.department
         await self._to_agents(conversation, "conversation_deleted", {"conversation_id": conversation_id})
         await self.store.delete_conversation(conversation_id)
-        await self.store.audit(None, "citizen_deleted_conversation", conversation_id)
+        purged = await retention.purge_rasa_tracker(self.settings.rasa_tracker_url, [conversation_id])
+        await self.store.audit(None, "citizen_deleted_conversation", conversation_id, {"rasa_events": purged})
         await self.sio.emit("session_deleted", {}, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
         if conversation.state == states.QUEUED and department:
             await self.broadcast_queue(department)
@@ -613,8 +616,12 @@ class Conversations:
         return cached[0] / max(1, online)
 
     async def sweep(self) -> None:
-        """Return chats of agents gone longer than the grace period to the head of their queue."""
+        """Return chats of agents gone longer than the grace period to the head of their queue;
+        once an hour delete conversations past the retention period."""
         await self.presence.heartbeat()
+        if self.settings.retention_days > 0 and time.monotonic() >= self._next_retention:
+            self._next_retention = time.monotonic() + RETENTION_INTERVAL_SECONDS
+            await retention.expire(self.store, self.settings.retention_days, self.settings.rasa_tracker_url)
         agents = await self.presence.agents()
         now = time.time()  # real time, like the presence records (self.now is the office-hours clock)
         for conversation in await self.store.assigned():

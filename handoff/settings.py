@@ -84,6 +84,8 @@ class Settings:
     # housekeeping
     sweep_interval_seconds: float = 5.0
     history_limit: int = 500
+    retention_days: float = 90.0  # conversations without activity are deleted after this (0: keep)
+    rasa_tracker_url: Optional[str] = None  # Rasa's tracker database, to delete conversations there too
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
@@ -124,4 +126,6 @@ class Settings:
             session_hours=_float(env, "SESSION_HOURS", defaults.session_hours, 0.1),
             cookie_secure=(env.get("COOKIE_SECURE", "").lower() in ("1", "true", "yes")),
             sweep_interval_seconds=_float(env, "SWEEP_INTERVAL_SECONDS", defaults.sweep_interval_seconds, 0.05),
+            retention_days=_float(env, "RETENTION_DAYS", defaults.retention_days, 0.0),
+            rasa_tracker_url=env.get("RASA_TRACKER_URL") or None,
         )

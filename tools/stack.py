@@ -225,6 +225,7 @@ def gateway_process(
         RASA_TOKEN=settings.rasa_token,
     )
     env.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{settings.var_dir / 'gateway.db'}")
+    env.setdefault("RASA_TRACKER_URL", f"sqlite+aiosqlite:///{settings.var_dir / 'rasa' / 'tracker.db'}")
     env.update(overrides or {})
     host = "127.0.0.1" if settings.gateway_host in ("0.0.0.0", "::") else settings.gateway_host  # noqa: S104
     return ManagedProcess(
@@ -303,6 +304,8 @@ def run(settings: StackSettings) -> int:
     if stack.gateway is not None:
         print(f"Citizen chat   {settings.gateway_url}/            (demo city page with the widget)")
         print(f"Agent console  {settings.gateway_url}/console")
+        print("               (accounts: .venv/app/bin/python -m handoff users add --username anna \\")
+        print("                --name 'Anna Schmidt' --role agent --departments buergerservice,buergeramt)")
     print(f"Logs in {settings.var_dir / 'log'}. Press Ctrl-C to stop.")
     try:
         while not stop_requested:

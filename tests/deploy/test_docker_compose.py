@@ -35,7 +35,7 @@ def compose(*args: str, env: Dict[str, str]) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture(scope="module")
 def example_env() -> Dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("POSTGRES_PASSWORD", "RASA_TOKEN")}
+    env = {k: v for k, v in os.environ.items() if k not in ("POSTGRES_PASSWORD", "RASA_TOKEN", "ALLOWED_ORIGINS")}
     for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             key, _, value = line.partition("=")
@@ -57,7 +57,7 @@ def test_config_is_valid(example_env: Dict[str, str]) -> None:
 
 
 def test_secrets_are_required() -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("POSTGRES_PASSWORD", "RASA_TOKEN")}
+    env = {k: v for k, v in os.environ.items() if k not in ("POSTGRES_PASSWORD", "RASA_TOKEN", "ALLOWED_ORIGINS")}
     result = compose("config", "-q", env=env)
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr
@@ -65,7 +65,7 @@ def test_secrets_are_required() -> None:
 
 def test_services(config: Dict[str, Any]) -> None:
     services = config["services"]
-    assert {"rasa", "actions", "postgres", "redis"} <= set(services)
+    assert {"rasa", "actions", "postgres", "redis", "gateway"} <= set(services)
     assert services["rasa"]["image"] == "rasa/rasa:3.6.21-full"
     assert "bot/endpoints.docker.yml" in services["rasa"]["command"]
     assert services["actions"]["build"]["dockerfile"] == "actions/Dockerfile"
@@ -77,6 +77,14 @@ def test_only_the_gateway_is_published(config: Dict[str, Any]) -> None:
     for name, service in config["services"].items():
         if name != "gateway":
             assert "ports" not in service, f"{name} must stay on the internal network"
+    gateway = config["services"]["gateway"]
+    assert gateway["ports"], "the gateway is what browsers talk to"
+    environment = gateway["environment"]
+    assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert environment["REDIS_URL"].startswith("redis://")
+    assert environment["ALLOWED_ORIGINS"] != "*" and environment["COOKIE_SECURE"] == "true"
+    dockerfile = (ROOT / "handoff" / "Dockerfile").read_text(encoding="utf-8")
+    assert "USER 1001" in dockerfile and 'CMD ["python", "-m", "handoff"]' in dockerfile
 
 
 def test_rasa_uses_postgres_and_redis_there() -> None:
