@@ -15,7 +15,6 @@ import weakref
 from typing import Any, Awaitable, Callable, Optional
 
 import socketio
-from sqlalchemy.exc import IntegrityError
 
 from handoff import contract, retention, states, texts
 from handoff.auth import Identity
@@ -26,6 +25,7 @@ from handoff.settings import Settings
 from handoff.store import Store, new_session_id
 from handoff.validation import AgentText, Transfer, UserUttered
 from handoff.views import bot_uttered, conversation_view, message_view
+from handoff.writer import ConversationMissing
 from kb import hours
 from kb.model import CityProfile, Department
 
@@ -198,11 +198,11 @@ class Conversations:
             stored, created, current = await self.store.add_message(
                 conversation_id, "citizen", message.text, data, client_id=message.client_id
             )
-        except IntegrityError:  # the conversation was deleted meanwhile
-            current = None
-        if current is None:
+        except ConversationMissing:  # deleted meanwhile
             return error("no_session", "the conversation does not exist (any more)")
-        conversation = current
+        conversation = current or await self.store.conversation(conversation_id)
+        if conversation is None:
+            return error("no_session", "the conversation does not exist (any more)")
         ack = {"ok": True, "id": stored.id, "client_id": message.client_id, "duplicate": not created}
         if not created:
             return ack  # a re-sent message: stored and relayed once
@@ -258,6 +258,8 @@ class Conversations:
                 handoff = contract.handoff_of(messages)
                 if handoff is not None:
                     await self.bot_handoff(conversation, handoff)
+        except ConversationMissing:
+            logger.info("conversation %s was deleted during a bot turn", conversation_id)
         except Exception:
             logger.exception("bot turn failed in conversation %s", conversation_id)
 

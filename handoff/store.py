@@ -14,14 +14,13 @@ import uuid
 from typing import Any, Optional, Sequence
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from handoff import states
 from handoff.auth import Identity
 from handoff.db.models import AgentDepartment, AuditEntry, Conversation, Feedback, Message, User, aware, utcnow
+from handoff.writer import MessageWriter
 
 DEFAULT_HANDLING_SECONDS = 180.0
 
@@ -39,8 +38,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        dialect = engine.dialect.name
-        self._insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        self.writer = MessageWriter(engine)
 
     # --- conversations ---------------------------------------------------------------------
 
@@ -195,11 +193,10 @@ class Store:
     ) -> tuple[Message, bool, Optional[Conversation]]:
         """Store a message; with a ``client_id`` a re-sent message is found, not stored twice.
 
-        Returns the message, whether it was new, and the conversation as it is after the message
-        (None if it no longer exists). One transaction, committed when this returns. This is the
-        hot path of every relayed message, so it is written in SQL Core, not through the ORM.
+        Returns the message, whether it was new, and the conversation as it is now; raises
+        ConversationMissing when the conversation no longer exists. Committed when this
+        returns (group commit with messages arriving at the same time: handoff/writer.py).
         """
-        now = utcnow()
         values = {
             "conversation_id": conversation_id,
             "sender": sender,
@@ -207,27 +204,8 @@ class Store:
             "data": data,
             "client_id": client_id,
             "agent_id": agent_id,
-            "created_at": now,
         }
-        insert = self._insert(Message).values(**values)
-        if client_id is not None:
-            insert = insert.on_conflict_do_nothing(index_elements=["conversation_id", "client_id"])
-        touch = (
-            update(Conversation)
-            .where(Conversation.id == conversation_id)
-            .values(last_activity_at=now)
-            .returning(*Conversation.__table__.columns)
-        )
-        async with self.engine.begin() as connection:
-            new_id = (await connection.execute(insert.returning(Message.id))).scalar_one_or_none()
-            row = (await connection.execute(touch)).mappings().one_or_none() if new_id is not None else None
-        if new_id is None:  # a re-sent client_id: the unique constraint found the first one
-            existing = await self._by_client_id(conversation_id, str(client_id))
-            if existing is None:
-                raise LookupError(f"message {client_id!r} vanished")
-            return existing, False, await self.conversation(conversation_id)
-        message = Message(id=new_id, **values)
-        return message, True, Conversation(**row) if row is not None else None
+        return await self.writer.add(values)
 
     async def _by_client_id(self, conversation_id: str, client_id: str) -> Optional[Message]:
         async with self.sessions() as session:

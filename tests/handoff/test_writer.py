@@ -1,0 +1,79 @@
+"""Group commit of messages: each message stored exactly once, failures stay with their message."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from handoff.db.engine import create_engine, migrate
+from handoff.store import Store
+from handoff.writer import ConversationMissing
+from tests.conftest import skip_or_fail
+from tests.handoff.conftest import _create_database, _drop_database, postgres_server_url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    if request.param == "sqlite":
+        url, cleanup = f"sqlite+aiosqlite:///{tmp_path / 'writer.db'}", None
+    else:
+        server = postgres_server_url()
+        if server is None:
+            skip_or_fail("Postgres (127.0.0.1:5432) is not reachable")
+        assert server is not None
+        name = f"citychat_writer_{uuid.uuid4().hex[:8]}"
+        await _create_database(server, name)
+        url, cleanup = server.rsplit("/", 1)[0] + "/" + name, (server, name)
+    engine = create_engine(url)
+    await migrate(engine)
+    yield Store(engine)
+    await engine.dispose()
+    if cleanup:
+        await _drop_database(*cleanup)
+
+
+async def test_concurrent_messages_are_each_stored_once_in_order(store: Store) -> None:
+    conversations = [await store.create_conversation(uuid.uuid4().hex * 2) for _ in range(20)]
+    results = await asyncio.gather(
+        *(store.add_message(conversations[i % 20].id, "citizen", f"Nachricht {i}", None, f"c-{i}") for i in range(500))
+    )
+    assert all(created for _, created, _ in results)
+    ids = [message.id for message, _, _ in results]
+    assert len(set(ids)) == 500
+    stored = await store.messages(conversations[3].id)
+    assert [m.text for m in stored] == [f"Nachricht {i}" for i in range(3, 500, 20)]
+    assert [m.id for m in stored] == sorted(m.id for m in stored)
+    for message, _, conversation in results[:5]:
+        assert conversation is not None and conversation.id == message.conversation_id
+
+
+async def test_resent_client_ids_in_one_batch_and_later(store: Store) -> None:
+    conversation = await store.create_conversation(uuid.uuid4().hex * 2)
+    first, again = await asyncio.gather(
+        store.add_message(conversation.id, "citizen", "Hallo", None, "same"),
+        store.add_message(conversation.id, "citizen", "Hallo", None, "same"),
+    )
+    later = await store.add_message(conversation.id, "citizen", "Hallo", None, "same")
+    assert first[1] is True and again[1] is False and later[1] is False
+    assert first[0].id == again[0].id == later[0].id
+    assert len(await store.messages(conversation.id)) == 1
+
+
+async def test_a_deleted_conversation_fails_alone(store: Store) -> None:
+    alive = await store.create_conversation(uuid.uuid4().hex * 2)
+    gone = await store.create_conversation(uuid.uuid4().hex * 2)
+    await store.delete_conversation(gone.id)
+    results = await asyncio.gather(
+        *(store.add_message(alive.id, "citizen", f"ok {i}", None, None) for i in range(5)),
+        store.add_message(gone.id, "citizen", "weg", None, None),
+        return_exceptions=True,
+    )
+    assert isinstance(results[-1], ConversationMissing)
+    assert all(not isinstance(r, BaseException) for r in results[:-1])
+    assert len(await store.messages(alive.id)) == 5
+    with pytest.raises(ConversationMissing):
+        await store.add_message(gone.id, "citizen", "weg", None, "x")
