@@ -226,7 +226,8 @@ class Conversations:
         if states.human_owns(conversation.state):
             await self._to_agents(conversation, "message", {"conversation_id": conversation_id, "message": echo})
         else:
-            metadata = {
+            metadata = {  # the widget's customData, with page and language as the gateway checked them
+                **message.custom,
                 "page": message.page or conversation.page,
                 "language": message.language or conversation.language,
             }

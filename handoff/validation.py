@@ -99,6 +99,7 @@ class UserUttered:
     client_id: Optional[str]
     page: Optional[str]
     language: Optional[str]
+    custom: dict[str, Any]  # the widget's customData, size-checked; passed to Rasa as metadata
 
 
 def user_uttered(data: Any, max_chars: int) -> UserUttered:
@@ -115,6 +116,7 @@ def user_uttered(data: Any, max_chars: int) -> UserUttered:
         client_id=_optional_id(payload, "client_id", CLIENT_ID),
         page=page[:MAX_PAGE] if isinstance(page, str) and page.startswith(("http://", "https://")) else None,
         language=language if language in ("de", "en") else None,
+        custom=custom,
     )
 
 

@@ -167,6 +167,28 @@ async def test_transfer_to_another_department(citizen_url: str, agent_url: str, 
         await client.close()
 
 
+async def test_transfer_to_a_colleague(citizen_url: str, anna: Agent, ben: Agent) -> None:
+    citizen, conversation_id = await queued_citizen(citizen_url, anna)
+    assert (await anna.call("accept", {"conversation_id": conversation_id}))["ok"]
+    hello = await anna.call("hello")
+    ben_id = next(c["id"] for c in hello["colleagues"] if c["display_name"] == "Ben Weber")
+    moved = await anna.call("transfer", {"conversation_id": conversation_id, "agent_id": ben_id})
+    assert moved["ok"], moved
+    assigned = await ben.events.wait_for("assigned", lambda d: d["conversation_id"] == conversation_id)
+    assert assigned["agent_name"] == "Ben Weber"
+    status = await citizen.events.wait_for(
+        "handoff_status", lambda d: d["state"] == "assigned" and d.get("agent_name") == "Ben Weber"
+    )
+    assert status["department"] == "buergerservice"
+    assert (await anna.call("message", {"conversation_id": conversation_id, "text": "noch da?"}))[
+        "error"
+    ] == "not_yours"
+    assert (await ben.call("close", {"conversation_id": conversation_id, "outcome": "resolved"}))["ok"]
+    offline = await anna.call("transfer", {"conversation_id": conversation_id, "agent_id": 99999})
+    assert offline["ok"] is False
+    await citizen.close()
+
+
 async def test_supervisor_sees_live_bot_chats_and_takes_one_over(citizen_url: str, agent_url: str, anna: Agent) -> None:
     sara = await Agent(agent_url, "sara", PASSWORD).connect()
     citizen = await Citizen(citizen_url).connect()

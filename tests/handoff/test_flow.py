@@ -4,12 +4,14 @@ bot answers again. On Postgres + Redis the agent is connected to another gateway
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
+import aiohttp
 import pytest
 
 from tests.handoff.clients import Agent, Citizen
 from tests.handoff.conftest import PASSWORD
+from tools.stack import Stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("office_open")]
 
@@ -29,7 +31,18 @@ async def citizen(citizen_url: str) -> AsyncIterator[Citizen]:
     await client.close()
 
 
-async def test_citizen_bot_agent_and_back(citizen: Citizen, anna: Agent) -> None:
+async def rasa_tracker(bot: Stack, conversation_id: str) -> dict[str, Any]:
+    url = f"{bot.settings.rasa_url}/conversations/{conversation_id}/tracker"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url, params={"token": bot.settings.rasa_token}) as response,
+    ):
+        assert response.status == 200
+        tracker: dict[str, Any] = await response.json()
+    return tracker
+
+
+async def test_citizen_bot_agent_and_back(citizen: Citizen, anna: Agent, bot: Stack) -> None:
     ack = await citizen.say("Was kostet ein Personalausweis?", page="https://www.musterstadt.de/buergeramt")
     assert ack["ok"] and isinstance(ack["id"], int)
     answer = await citizen.bot_answer()
@@ -81,6 +94,9 @@ async def test_citizen_bot_agent_and_back(citizen: Citizen, anna: Agent) -> None
     handed = await anna.call("hand_back", {"conversation_id": conversation_id})
     assert handed["ok"], handed
     await citizen.status("bot")
+    tracker = await rasa_tracker(bot, conversation_id)  # Rasa's tracker learnt of the person
+    assert tracker["slots"]["back_from_agent"] is True
+    assert tracker["slots"]["handoff_reason"] is None
     await citizen.reply(lambda d: d["metadata"]["sender"] == "system" and "digitalen Assistenten" in d["text"])
 
     await citizen.say("Wie melde ich meinen Hund an?")

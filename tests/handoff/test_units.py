@@ -70,6 +70,7 @@ def test_user_uttered_validation() -> None:
         "https://www.musterstadt.de/x",
         "en",
     )
+    assert parsed.custom == {"page": "https://www.musterstadt.de/x", "language": "en"}
     assert validation.user_uttered({"message": "x", "customData": {"page": "javascript:alert(1)"}}, 10).page is None
     for bad, code in [
         ({"message": "x" * 11}, "too_long"),
