@@ -37,6 +37,7 @@ SUPERVISORS_ROOM = "supervisors"
 REQUEST_HUMAN = "/request_human"
 TRANSCRIPT_LIMIT = 200
 QUEUE_SNAPSHOT_LIMIT = 100
+QUEUE_PREVIEW_MESSAGES = 5  # queue entries carry the latest messages as a preview
 HANDLING_CACHE_SECONDS = 60.0
 RETENTION_INTERVAL_SECONDS = 3600.0
 
@@ -578,11 +579,14 @@ class Conversations:
         """Queue entries with their context, without transcripts (those come with accept/open)."""
         now = utcnow()
         positions: dict[Optional[str], int] = {}
+        queue = (await self.store.queue(departments))[:QUEUE_SNAPSHOT_LIMIT]
+        recent = await self.store.recent_messages([c.id for c in queue], QUEUE_PREVIEW_MESSAGES)
         items = []
-        for conversation in (await self.store.queue(departments))[:QUEUE_SNAPSHOT_LIMIT]:
+        for conversation in queue:
             positions[conversation.department] = positions.get(conversation.department, 0) + 1
             name = self.department(conversation.department).name if conversation.department else None
-            items.append(conversation_view(conversation, now, None, name, None, positions[conversation.department]))
+            preview = [message_view(m) for m in recent.get(conversation.id, [])]
+            items.append(conversation_view(conversation, now, preview, name, None, positions[conversation.department]))
         return items
 
     async def broadcast_queue(self, department: str) -> None:
@@ -590,12 +594,20 @@ class Conversations:
         queue = await self.store.queue((department,))
         now = utcnow()
         name = self.department(department).name
-        items = [conversation_view(c, now, None, name, None, i) for i, c in enumerate(queue[:QUEUE_SNAPSHOT_LIMIT], 1)]
+        shown = queue[:QUEUE_SNAPSHOT_LIMIT]
+        recent = await self.store.recent_messages([c.id for c in shown], QUEUE_PREVIEW_MESSAGES)
+        items = [
+            conversation_view(c, now, [message_view(m) for m in recent.get(c.id, [])], name, None, i)
+            for i, c in enumerate(shown, 1)
+        ]
         payload = {"department": department, "items": items, "length": len(queue)}
         await self.sio.emit("queue", payload, room=department_room(department), namespace=AGENT_NS)
         await self.sio.emit("queue", payload, room=SUPERVISORS_ROOM, namespace=AGENT_NS)
         per_position = await self._seconds_per_position(department)
+        still_queued = await self.store.still_queued([c.id for c in queue])  # accepted meanwhile: skip
         for position, conversation in enumerate(queue, start=1):
+            if conversation.id not in still_queued:
+                continue
             citizen_name = self.department(department).display_name(conversation.language)
             await self._status(
                 conversation.id,

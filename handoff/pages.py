@@ -53,8 +53,10 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
     if request.path.startswith("/widget/"):
-        # the widget script is embedded in the city's own pages, on other origins
+        # The widget is embedded in the city's own pages, on other origins: its module scripts
+        # and styles are fetched with CORS. They are public code, readable by anyone anyway.
         response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+        response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

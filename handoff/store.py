@@ -106,6 +106,17 @@ class Store:
         async with self.sessions() as session:
             return list((await session.scalars(statement)).all())
 
+    async def still_queued(self, conversation_ids: Sequence[str]) -> set[str]:
+        if not conversation_ids:
+            return set()
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(Conversation.id).where(
+                    Conversation.id.in_(conversation_ids), Conversation.state == states.QUEUED
+                )
+            )
+            return set(rows.all())
+
     async def queue_position(self, conversation: Conversation) -> int:
         if conversation.state != states.QUEUED:
             return 0
@@ -221,6 +232,28 @@ class Store:
             statement = statement.where(Message.sender != "note")
         async with self.sessions() as session:
             return list((await session.scalars(statement.order_by(Message.id).limit(limit))).all())
+
+    async def recent_messages(self, conversation_ids: Sequence[str], per_conversation: int) -> dict[str, list[Message]]:
+        """The latest messages (no notes) of each conversation, oldest first: one query for a whole queue."""
+        if not conversation_ids:
+            return {}
+        rank = func.row_number().over(partition_by=Message.conversation_id, order_by=Message.id.desc()).label("rank")
+        ranked = (
+            select(Message.id, rank)
+            .where(Message.conversation_id.in_(conversation_ids), Message.sender != "note")
+            .subquery()
+        )
+        statement = (
+            select(Message)
+            .join(ranked, ranked.c.id == Message.id)
+            .where(ranked.c.rank <= per_conversation)
+            .order_by(Message.id)
+        )
+        result: dict[str, list[Message]] = {}
+        async with self.sessions() as session:
+            for message in (await session.scalars(statement)).all():
+                result.setdefault(message.conversation_id, []).append(message)
+        return result
 
     async def message(self, message_id: int) -> Optional[Message]:
         async with self.sessions() as session:

@@ -38,7 +38,7 @@ class StackSettings:
     gateway_host: str = "127.0.0.1"
     model: Path = ROOT / "models" / "citybot.tar.gz"
     var_dir: Path = ROOT / "var"
-    rasa_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))  # never starts with "-"
     extra_env: Dict[str, str] = field(default_factory=dict)
     with_gateway: bool = True
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from tests.conftest import free_port, skip_or_fail
 from tests.handoff.conftest import Gateway, base_overrides, create_users, start_gateway
@@ -67,9 +67,9 @@ async def browser() -> AsyncIterator[Browser]:
         await launched.close()
 
 
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+async def recorded_page(browser: Browser, width: int = 1280, height: int = 900) -> tuple[BrowserContext, Page]:
+    """A fresh context and page whose dialogs, errors and CSP violations are recorded."""
+    context = await browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
     await context.add_init_script(RECORDER)
     opened = await context.new_page()
     problems = Problems()
@@ -82,6 +82,12 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     opened.on("console", lambda m: problems.console_errors.append(m.text) if m.type == "error" else None)
     opened.on("pageerror", lambda e: problems.page_errors.append(str(e)))
     opened.problems = problems  # type: ignore[attr-defined]
+    return context, opened
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context, opened = await recorded_page(browser)
     yield opened
     await context.close()
 
@@ -96,12 +102,19 @@ async def axe_violations(page: Page, include: str | None = None) -> list[dict[st
     """axe-core's WCAG 2.0/2.1 A and AA violations of the page (or of one element)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `make widget` (make test does)")
+    recorded = await page.evaluate("() => (window.__problems || []).length")
+    console = page.problems.console_errors  # type: ignore[attr-defined]
+    console_before = len(console)
     if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE.read_text(encoding="utf-8"))
     context = json.dumps(include) if include else "document"
     result: dict[str, Any] = await page.evaluate(
         f"() => axe.run({context}, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_TAGS)}}}}})"
     )
+    # axe itself (injected by the test, not part of the page) trips the page's CSP when it
+    # measures styles: forget what was recorded during its run.
+    await page.evaluate(f"() => {{ if (window.__problems) window.__problems.length = {recorded}; }}")
+    console[console_before:] = [m for m in console[console_before:] if "Content Security Policy" not in m]
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]

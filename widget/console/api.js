@@ -1,0 +1,79 @@
+// The gateway's HTTP JSON API (login cookie, knowledge base, canned responses).
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+let onUnauthorized = () => {};
+
+// Called when the login cookie is no longer accepted (expired, logged out elsewhere).
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
+async function request(method, path, body, { signal, quiet401 = false } = {}) {
+  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (failure) {
+    if (failure.name === "AbortError") throw failure;
+    throw new ApiError(0, "network", failure.message);
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    if (response.status === 401 && !quiet401) onUnauthorized();
+    throw new ApiError(response.status, data?.error ?? "internal", data?.message);
+  }
+  return data;
+}
+
+export async function login(username, password) {
+  return (await request("POST", "/api/login", { username, password }, { quiet401: true })).user;
+}
+
+export async function logout() {
+  await request("POST", "/api/logout", {}, { quiet401: true });
+}
+
+// The logged-in user, or null without a valid login.
+export async function me() {
+  try {
+    return (await request("GET", "/api/me", undefined, { quiet401: true })).user;
+  } catch (failure) {
+    if (failure.status === 401) return null;
+    throw failure;
+  }
+}
+
+export async function searchKb(query, language, signal) {
+  const params = new URLSearchParams({ q: query, lang: language });
+  return (await request("GET", `/api/kb/search?${params}`, undefined, { signal })).items;
+}
+
+export async function kbArticle(id, language) {
+  const params = new URLSearchParams({ lang: language });
+  return (await request("GET", `/api/kb/articles/${encodeURIComponent(id)}?${params}`)).article;
+}
+
+export async function canned(language) {
+  return (await request("GET", `/api/canned?${new URLSearchParams({ lang: language })}`)).items;
+}
+
+// Supervisors: every console account with its presence.
+export async function agents() {
+  return (await request("GET", "/api/agents")).items;
+}

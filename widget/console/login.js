@@ -1,0 +1,60 @@
+// The login form: labelled fields, errors inline (wrong password, rate limited, network).
+
+import * as api from "./api.js";
+import { t } from "./texts.js";
+
+export const CONSOLE_ROLES = new Set(["agent", "supervisor", "admin"]);
+
+const ERRORS = {
+  invalid_credentials: "login.wrong",
+  rate_limited: "login.rate_limited",
+  forbidden_origin: "login.forbidden_origin",
+  invalid: "login.missing",
+  network: "login.network",
+};
+
+export function showLogin(notice, onLoggedIn) {
+  const view = document.getElementById("login-view");
+  const form = document.getElementById("login-form");
+  const username = document.getElementById("login-username");
+  const password = document.getElementById("login-password");
+  const error = document.getElementById("login-error");
+  const submit = document.getElementById("login-submit");
+
+  function fail(key, field) {
+    error.textContent = t(key);
+    for (const input of [username, password]) input.setAttribute("aria-invalid", String(!field || input === field));
+    (field ?? password).focus();
+  }
+
+  view.hidden = false;
+  if (notice) error.textContent = t(notice);
+  username.focus();
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    if (!username.value.trim()) return fail("login.missing", username);
+    if (!password.value) return fail("login.missing", password);
+    submit.disabled = true;
+    submit.textContent = t("login.busy");
+    try {
+      const user = await api.login(username.value.trim(), password.value);
+      if (!CONSOLE_ROLES.has(user.role)) {
+        await api.logout().catch(() => {});
+        fail("login.no_console");
+        return;
+      }
+      password.value = "";
+      for (const input of [username, password]) input.removeAttribute("aria-invalid");
+      view.hidden = true;
+      onLoggedIn(user);
+    } catch (failure) {
+      password.value = "";
+      fail(ERRORS[failure.code] ?? "login.failed");
+    } finally {
+      submit.disabled = false;
+      submit.textContent = t("login.submit");
+    }
+  });
+}
