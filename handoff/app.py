@@ -60,6 +60,9 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         max_http_buffer_size=settings.max_http_buffer_size,
         json=jsonsafe,
         serializer=SafePacket,
+        # A client's events are handled one after the other, in the order sent (each socket has
+        # its own reader task already); no extra task per event.
+        async_handlers=False,
         ping_interval=20,
         ping_timeout=20,
         logger=False,

@@ -82,7 +82,7 @@ class CitizenNamespace(BaseNamespace):
         conversation_id = await self._conversation_id(sid, message.session_id)
         if conversation_id is None:
             return {"ok": False, "error": "no_session", "message": "send session_request first"}
-        return await self.conversations.citizen_message(conversation_id, message)
+        return await self.conversations.citizen_message(conversation_id, message, sender_sid=sid)
 
     @guarded
     async def on_history_request(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:

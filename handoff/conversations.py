@@ -18,9 +18,10 @@ import socketio
 
 from handoff import contract, retention, states, texts
 from handoff.auth import Identity
-from handoff.db.models import Conversation, Message, aware, utcnow
+from handoff.db.models import Conversation, aware, utcnow
 from handoff.presence import Presence
 from handoff.rasa_client import BotUnavailable, RasaClient
+from handoff.records import MessageRecord, Routed
 from handoff.settings import Settings
 from handoff.store import Store, new_session_id
 from handoff.validation import AgentText, Transfer, UserUttered
@@ -106,11 +107,11 @@ class Conversations:
 
     async def _say(
         self,
-        conversation: Conversation,
+        conversation: Routed,
         key: str,
         quick_replies: Optional[list[dict[str, str]]] = None,
         **values: object,
-    ) -> Message:
+    ) -> MessageRecord:
         """A system message to the citizen, stored like every other message."""
         data: dict[str, Any] = {"system": key}
         if quick_replies:
@@ -129,7 +130,7 @@ class Conversations:
     async def _status(self, conversation_id: str, status: dict[str, Any]) -> None:
         await self.sio.emit("handoff_status", status, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
 
-    async def _to_agents(self, conversation: Conversation, event: str, data: dict[str, Any]) -> None:
+    async def _to_agents(self, conversation: Routed, event: str, data: dict[str, Any]) -> None:
         """Tell whoever looks after the conversation: its agent, or its department's queue.
 
         Supervisors follow other conversations through the `live` call and `open`, not through
@@ -193,7 +194,11 @@ class Conversations:
         wait = int(position * handling / max(1, online))
         return {"position": position, "expected_wait_seconds": wait}
 
-    async def citizen_message(self, conversation_id: str, message: UserUttered) -> dict[str, Any]:
+    async def citizen_message(
+        self, conversation_id: str, message: UserUttered, sender_sid: Optional[str] = None
+    ) -> dict[str, Any]:
+        """Store and route a citizen's message; the sending socket learns the outcome from the ack,
+        the session's other tabs from `message_echo` and `delivered`."""
         data = {"page": message.page} if message.page else None
         try:
             stored, created, current = await self.store.add_message(
@@ -201,9 +206,7 @@ class Conversations:
             )
         except ConversationMissing:  # deleted meanwhile
             return error("no_session", "the conversation does not exist (any more)")
-        conversation = current or await self.store.conversation(conversation_id)
-        if conversation is None:
-            return error("no_session", "the conversation does not exist (any more)")
+        conversation: Routed = current
         ack = {"ok": True, "id": stored.id, "client_id": message.client_id, "duplicate": not created}
         if not created:
             return ack  # a re-sent message: stored and relayed once
@@ -215,13 +218,10 @@ class Conversations:
         if updates:
             await self.store.update(conversation_id, **updates)
         echo = message_view(stored)
-        await self.sio.emit("message_echo", echo, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
-        await self.sio.emit(
-            "delivered",
-            {"id": stored.id, "client_id": message.client_id},
-            room=citizen_room(conversation_id),
-            namespace=CITIZEN_NS,
-        )
+        room = citizen_room(conversation_id)
+        await self.sio.emit("message_echo", echo, room=room, skip_sid=sender_sid, namespace=CITIZEN_NS)
+        delivered = {"id": stored.id, "client_id": message.client_id}
+        await self.sio.emit("delivered", delivered, room=room, skip_sid=sender_sid, namespace=CITIZEN_NS)
         if conversation.state == states.CLOSED:
             conversation = await self.store.transition(conversation_id, "reopen", agent_id=None) or conversation
         if states.human_owns(conversation.state):
@@ -232,15 +232,22 @@ class Conversations:
                 "page": message.page or conversation.page,
                 "language": message.language or conversation.language,
             }
-            self._spawn(self._bot_turn(conversation_id, message.text, metadata))
+            self._spawn(self._bot_turn(conversation, message.text, metadata))
         return ack
 
-    async def _bot_turn(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> None:
+    async def _bot_turn(self, conversation: Routed, text: str, metadata: dict[str, Any]) -> None:
+        """One message through Rasa. ``conversation`` is the state the message was stored with;
+        a turn that had to wait for an earlier one (which may have handed off) looks again."""
+        conversation_id = conversation.id
         try:
-            async with self._turn_lock(conversation_id):
-                conversation = await self.store.conversation(conversation_id)
-                if conversation is None or states.human_owns(conversation.state):
-                    return  # a person took over meanwhile: nothing goes to Rasa
+            lock = self._turn_lock(conversation_id)
+            waited = lock.locked()
+            async with lock:
+                if waited:
+                    current = await self.store.routing(conversation_id)
+                    if current is None or states.human_owns(current.state):
+                        return  # a person took over meanwhile: nothing goes to Rasa
+                    conversation = current
                 room = citizen_room(conversation_id)
                 await self.sio.emit("typing", {"sender": "bot", "typing": True}, room=room, namespace=CITIZEN_NS)
                 try:
@@ -252,10 +259,10 @@ class Conversations:
                 finally:
                     await self.sio.emit("typing", {"sender": "bot", "typing": False}, room=room, namespace=CITIZEN_NS)
                 messages = contract.from_rest(replies)
-                for bot_message in messages:
-                    stored, _, _ = await self.store.add_message(
-                        conversation_id, "bot", bot_message.text, bot_message.stored_data or None
-                    )
+                stored_messages = await asyncio.gather(  # one write for the whole turn, in order
+                    *(self.store.add_message(conversation_id, "bot", m.text, m.stored_data or None) for m in messages)
+                )
+                for stored, _, _ in stored_messages:
                     await self.sio.emit("bot_uttered", bot_uttered(stored), room=room, namespace=CITIZEN_NS)
                 handoff = contract.handoff_of(messages)
                 if handoff is not None:
@@ -265,7 +272,7 @@ class Conversations:
         except Exception:
             logger.exception("bot turn failed in conversation %s", conversation_id)
 
-    async def _bot_unavailable(self, conversation: Conversation, text: str) -> None:
+    async def _bot_unavailable(self, conversation: Routed, text: str) -> None:
         if text.strip() == REQUEST_HUMAN:
             context: dict[str, Any] = {
                 "summary": "Der digitale Assistent war nicht erreichbar; der Bürger bat um einen Menschen.",
@@ -288,7 +295,7 @@ class Conversations:
             ],
         )
 
-    async def bot_handoff(self, conversation: Conversation, handoff: dict[str, Any]) -> None:
+    async def bot_handoff(self, conversation: Routed, handoff: dict[str, Any]) -> None:
         """Queue the conversation if live help is possible, otherwise tell the honest alternative."""
         department = self.department(handoff.get("department"))
         reason = str(handoff.get("reason") or "explicit_request")

@@ -16,6 +16,10 @@ _DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, RecursionError, U
 
 
 class SafePacket(packet.Packet):
+    # The gateway never sends binary data: skip scanning every outgoing payload for bytes.
+    # (Incoming binary packets are still recognised by their type on the wire, and refused.)
+    uses_binary_events = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         encoded = kwargs.get("encoded_packet")

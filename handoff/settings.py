@@ -63,7 +63,7 @@ class Settings:
     redis_channel: str = "citychat"  # Socket.IO's pub/sub channel; one per deployment sharing a Redis
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
-    rasa_timeout: float = 5.0  # the citizen must hear something within 5 s
+    rasa_timeout: float = 4.0  # the citizen must hear something within 5 s, the answer included
     allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8080", "http://localhost:8080")
     data_dir: Path = ROOT / "data"
     widget_dir: Path = ROOT / "widget"

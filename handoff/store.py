@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from handoff import states
 from handoff.auth import Identity
 from handoff.db.models import AgentDepartment, AuditEntry, Conversation, Feedback, Message, User, aware, utcnow
+from handoff.records import ConversationState, MessageRecord
 from handoff.writer import MessageWriter
 
 DEFAULT_HANDLING_SECONDS = 180.0
@@ -53,6 +54,20 @@ class Store:
             return await session.scalar(
                 select(Conversation).where(Conversation.session_hash == session_hash(session_id))
             )
+
+    async def routing(self, conversation_id: str) -> Optional[ConversationState]:
+        """The few columns routing a message needs, without building an ORM object."""
+        statement = select(
+            Conversation.id,
+            Conversation.state,
+            Conversation.agent_id,
+            Conversation.department,
+            Conversation.page,
+            Conversation.language,
+        ).where(Conversation.id == conversation_id)
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(statement)).one_or_none()
+        return ConversationState(*row) if row is not None else None
 
     async def conversation(self, conversation_id: str) -> Optional[Conversation]:
         async with self.sessions() as session:
@@ -201,10 +216,10 @@ class Store:
         data: Optional[dict[str, Any]] = None,
         client_id: Optional[str] = None,
         agent_id: Optional[int] = None,
-    ) -> tuple[Message, bool, Optional[Conversation]]:
+    ) -> tuple[MessageRecord, bool, ConversationState]:
         """Store a message; with a ``client_id`` a re-sent message is found, not stored twice.
 
-        Returns the message, whether it was new, and the conversation as it is now; raises
+        Returns the message, whether it was new, and the conversation's routing state; raises
         ConversationMissing when the conversation no longer exists. Committed when this
         returns (group commit with messages arriving at the same time: handoff/writer.py).
         """

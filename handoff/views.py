@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from handoff.db.models import Conversation, Message, aware
+from handoff.db.models import Conversation, aware
+from handoff.records import MessageLike
 
 CITIZEN_VISIBLE = ("citizen", "bot", "agent", "system")
 
@@ -15,7 +16,7 @@ def iso(moment: Optional[dt.datetime]) -> Optional[str]:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def message_view(message: Message) -> dict[str, Any]:
+def message_view(message: MessageLike) -> dict[str, Any]:
     """A transcript entry, for histories and the console."""
     data = dict(message.data or {})
     view: dict[str, Any] = {
@@ -33,7 +34,7 @@ def message_view(message: Message) -> dict[str, Any]:
     return view
 
 
-def bot_uttered(message: Message) -> dict[str, Any]:
+def bot_uttered(message: MessageLike) -> dict[str, Any]:
     """A bot, agent or system message as Rasa's socketio channel sends it (plus metadata)."""
     data = dict(message.data or {})
     quick_replies = data.pop("quick_replies", None)

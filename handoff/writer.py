@@ -20,11 +20,20 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.db.models import Conversation, Message, utcnow
+from handoff.records import ConversationState, MessageRecord
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 256
 
-Result = tuple[Message, bool, Optional[Conversation]]
+Result = tuple[MessageRecord, bool, ConversationState]
+ROUTING = (
+    Conversation.id,
+    Conversation.state,
+    Conversation.agent_id,
+    Conversation.department,
+    Conversation.page,
+    Conversation.language,
+)
 
 
 class ConversationMissing(LookupError):
@@ -85,17 +94,17 @@ class MessageWriter:
                 update(Conversation)
                 .where(Conversation.id.in_(conversation_ids))
                 .values(last_activity_at=now)
-                .returning(*Conversation.__table__.columns)
+                .returning(*ROUTING)
             )
-            conversations = {row["id"]: Conversation(**row) for row in touched.mappings()}
-            known: dict[tuple[str, str], Message] = {}
+            conversations = {row.id: ConversationState(*row) for row in touched}
+            known: dict[tuple[str, str], MessageRecord] = {}
             if keys:
                 found = await connection.execute(
                     select(*Message.__table__.columns).where(
                         tuple_(Message.conversation_id, Message.client_id).in_(keys)
                     )
                 )
-                known = {(row["conversation_id"], row["client_id"]): Message(**row) for row in found.mappings()}
+                known = {(row["conversation_id"], row["client_id"]): MessageRecord(**row) for row in found.mappings()}
             results: list[Result | BaseException] = []
             new: list[tuple[int, dict[str, Any]]] = []
             for index, entry in enumerate(batch):
@@ -108,7 +117,7 @@ class MessageWriter:
                     results.append((known[key], False, conversation))  # re-sent: stored once
                 else:
                     row = dict(values, created_at=now)
-                    message = Message(**row)
+                    message = MessageRecord(id=0, **row)
                     if values["client_id"]:
                         known[key] = message  # a second copy in this same batch finds it
                     results.append((message, True, conversation))
@@ -135,12 +144,12 @@ class MessageWriter:
                 update(Conversation)
                 .where(Conversation.id == values["conversation_id"])
                 .values(last_activity_at=now)
-                .returning(*Conversation.__table__.columns)
+                .returning(*ROUTING)
             )
-            found = touched.mappings().one_or_none()
+            found = touched.one_or_none()
             if found is None:
                 return ConversationMissing(values["conversation_id"])
-            conversation = Conversation(**found)
+            conversation = ConversationState(*found)
             new_id = (await connection.execute(statement.returning(Message.id))).scalar_one_or_none()
             if new_id is None:  # re-sent: the unique constraint kept the first copy
                 first = await connection.execute(
@@ -148,5 +157,5 @@ class MessageWriter:
                         Message.conversation_id == values["conversation_id"], Message.client_id == values["client_id"]
                     )
                 )
-                return Message(**first.mappings().one()), False, conversation
-        return Message(id=new_id, **row), True, conversation
+                return MessageRecord(**first.mappings().one()), False, conversation
+        return MessageRecord(id=new_id, **row), True, conversation

@@ -86,9 +86,15 @@ async def test_a_resent_message_is_stored_and_answered_once(citizen_url: str) ->
 async def test_messages_are_acknowledged_with_their_stored_id(citizen_url: str) -> None:
     citizen = await Citizen(citizen_url).connect()
     await citizen.start()
+    other_tab = await Citizen(citizen_url).connect()
+    await other_tab.start(citizen.session_id)
     ack = await citizen.say("Hallo", client_id="c-1")
-    delivered = await citizen.events.wait_for("delivered")
+    delivered = await other_tab.events.wait_for("delivered")
     assert delivered == {"id": ack["id"], "client_id": "c-1"}
+    await other_tab.events.wait_for("message_echo", lambda d: d["id"] == ack["id"])
+    await citizen.bot_answer()
+    assert citizen.events.all("delivered") == [] and citizen.events.all("message_echo") == []  # it has the ack
+    await other_tab.close()
     history = await citizen.call("history_request", {"after": 0})
     assert history["messages"][0] == {
         "id": ack["id"],

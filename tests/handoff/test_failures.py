@@ -51,7 +51,7 @@ async def test_rasa_hanging_the_citizen_hears_within_5_seconds(
     ack = await citizen.say("Was kostet ein Personalausweis?")
     assert ack["ok"]
     notice = await citizen.reply(lambda d: d["metadata"]["sender"] == "system", timeout=10)
-    assert time.monotonic() - started < 5.5
+    assert time.monotonic() - started < 5.0
     assert "nicht erreichbar" in notice["text"] and "gespeichert" in notice["text"]
     assert notice["quick_replies"] == [
         {"content_type": "text", "title": "Mit einem Menschen sprechen", "payload": "/request_human"}
