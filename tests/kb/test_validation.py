@@ -206,3 +206,10 @@ def test_online_check_reports_dead_links(
     write_article(data_dir, "hundesteuer", article_with(answer=answer))
     problems = [str(p) for p in loader.check(data_dir, online=True, timeout=5)]
     assert problems == [f"data/kb/hundesteuer.yml: answer: link '{link_server}/gone' answers HTTP 404"]
+
+
+def test_leika_key_must_have_14_digits(data_dir: Path, article_with: Callable[..., Dict[str, Any]]) -> None:
+    write_article(data_dir, "hundesteuer", article_with(leika="9910"))
+    assert problems_of(data_dir) == ["data/kb/hundesteuer.yml: leika: must be a 14-digit LeiKa key in quotes"]
+    write_article(data_dir, "hundesteuer", article_with(leika="99102009000000"))
+    assert problems_of(data_dir) == []
