@@ -21,7 +21,7 @@ from handoff import states
 from handoff.auth import Identity
 from handoff.db.models import AgentDepartment, AuditEntry, Conversation, Feedback, Message, User, aware, utcnow
 from handoff.records import ConversationState, MessageRecord
-from handoff.writer import MessageWriter
+from handoff.writer import ROUTING, MessageWriter
 
 DEFAULT_HANDLING_SECONDS = 180.0
 
@@ -57,14 +57,7 @@ class Store:
 
     async def routing(self, conversation_id: str) -> Optional[ConversationState]:
         """The few columns routing a message needs, without building an ORM object."""
-        statement = select(
-            Conversation.id,
-            Conversation.state,
-            Conversation.agent_id,
-            Conversation.department,
-            Conversation.page,
-            Conversation.language,
-        ).where(Conversation.id == conversation_id)
+        statement = select(*ROUTING).where(Conversation.id == conversation_id)
         async with self.engine.connect() as connection:
             row = (await connection.execute(statement)).one_or_none()
         return ConversationState(*row) if row is not None else None

@@ -17,13 +17,13 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import AsyncIterator, Callable, Iterator, Optional
 
 import asyncpg
 import pytest
 
 from tests.conftest import free_port, skip_or_fail
-from tests.handoff.clients import ORIGIN
+from tests.handoff.clients import ORIGIN, Agent
 from tools.stack import ROOT, ManagedProcess, Stack, StackSettings, gateway_process
 
 PASSWORD = "correct horse battery staple"
@@ -203,6 +203,20 @@ def spawn_gateway(bot: Stack, var_dir: Path) -> Iterator[Callable[..., Gateway]]
     yield spawn
     for gateway in started:
         gateway.process.stop()
+
+
+@pytest.fixture
+async def anna(agent_url: str) -> AsyncIterator[Agent]:
+    agent = await Agent(agent_url, "anna", PASSWORD).connect()
+    yield agent
+    await agent.close()
+
+
+@pytest.fixture
+async def ben(agent_url: str) -> AsyncIterator[Agent]:
+    agent = await Agent(agent_url, "ben", PASSWORD).connect()
+    yield agent
+    await agent.close()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator, Callable
+from typing import Callable
 
 import aiohttp
 import pytest
@@ -25,20 +25,6 @@ async def queued_citizen(url: str, agent: Agent) -> tuple[Citizen, str]:
         "handoff_alert", lambda d: any(m.get("id") == ack["id"] for m in d["transcript"])
     )
     return citizen, alert["conversation_id"]
-
-
-@pytest.fixture
-async def anna(agent_url: str) -> AsyncIterator[Agent]:
-    agent = await Agent(agent_url, "anna", PASSWORD).connect()
-    yield agent
-    await agent.close()
-
-
-@pytest.fixture
-async def ben(agent_url: str) -> AsyncIterator[Agent]:
-    agent = await Agent(agent_url, "ben", PASSWORD).connect()
-    yield agent
-    await agent.close()
 
 
 async def test_without_login_the_agent_namespace_refuses(agent_url: str) -> None:

@@ -10,17 +10,9 @@ import aiohttp
 import pytest
 
 from tests.handoff.clients import Agent, Citizen
-from tests.handoff.conftest import PASSWORD
 from tools.stack import Stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("office_open")]
-
-
-@pytest.fixture
-async def anna(agent_url: str) -> AsyncIterator[Agent]:
-    agent = await Agent(agent_url, "anna", PASSWORD).connect()
-    yield agent
-    await agent.close()
 
 
 @pytest.fixture
