@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-CONTRACT_KEYS = ("kb_article", "fallback", "handoff", "form", "error")
 MAX_BUTTONS = 10
 
 

@@ -38,11 +38,6 @@ class InvalidTransition(Exception):
         self.state = state
 
 
-def sources(action: str) -> tuple[str, ...]:
-    """The states from which ``action`` is allowed (for conditional updates)."""
-    return TRANSITIONS[action][0]
-
-
 def target(action: str, state: str) -> str:
     """The state after ``action``; InvalidTransition when ``state`` does not allow it."""
     allowed, result = TRANSITIONS[action]

@@ -13,7 +13,7 @@ import secrets
 import uuid
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -226,12 +226,6 @@ class Store:
         }
         return await self.writer.add(values)
 
-    async def _by_client_id(self, conversation_id: str, client_id: str) -> Optional[Message]:
-        async with self.sessions() as session:
-            return await session.scalar(
-                select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
-            )
-
     async def messages(
         self, conversation_id: str, after: int = 0, limit: int = 500, include_notes: bool = False
     ) -> list[Message]:
@@ -323,12 +317,3 @@ class Store:
     ) -> None:
         async with self.sessions.begin() as session:
             session.add(AuditEntry(actor_id=actor_id, action=action, target=target, detail=detail))
-
-    async def stale_assignments(self, agent_ids: Sequence[int]) -> list[Conversation]:
-        async with self.sessions() as session:
-            rows = await session.scalars(
-                select(Conversation).where(
-                    and_(Conversation.state == states.ASSIGNED, Conversation.agent_id.in_(agent_ids))
-                )
-            )
-            return list(rows.all())

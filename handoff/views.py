@@ -8,8 +8,6 @@ from typing import Any, Optional
 from handoff.db.models import Conversation, aware
 from handoff.records import MessageLike
 
-CITIZEN_VISIBLE = ("citizen", "bot", "agent", "system")
-
 
 def iso(moment: Optional[dt.datetime]) -> Optional[str]:
     value = aware(moment)

@@ -14,12 +14,6 @@ class Fee:
     label: str
     amount: float  # euros; 0 means free of charge
 
-    def format_de(self) -> str:
-        if self.amount == 0:
-            return f"{self.label}: kostenlos"
-        euros = f"{self.amount:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-        return f"{self.label}: {euros} €"
-
 
 @dataclass(frozen=True)
 class Localized:

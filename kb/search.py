@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 import snowballstemmer
 
@@ -130,8 +130,3 @@ def _snippet(answer: str, length: int = 160) -> str:
     plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", answer).replace("**", "")
     plain = " ".join(plain.split())
     return plain if len(plain) <= length else plain[: length - 1].rsplit(" ", 1)[0] + " …"
-
-
-def best(search: KBSearch, query: str) -> Optional[str]:
-    hits = search.search(query, limit=1)
-    return hits[0].id if hits else None
