@@ -170,3 +170,16 @@ async def test_login_attempts_are_limited(spawn_gateway: Any) -> None:
             ) as response:
                 statuses.append(response.status)
     assert statuses[:3] == [401, 401, 401] and statuses[3:] == [429, 429]
+
+
+async def test_pages_send_a_strict_content_security_policy(citizen_url: str) -> None:
+    async with aiohttp.ClientSession(base_url=citizen_url) as session:
+        for path in ("/", "/console", "/api/openapi.json", "/widget/citychat.js"):
+            async with session.get(path) as response:
+                assert response.status == 200, path
+                policy = response.headers["Content-Security-Policy"]
+                assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+                assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
+        async with session.get("/widget/citychat.js") as response:  # embeddable on the city's pages
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
