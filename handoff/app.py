@@ -13,7 +13,7 @@ import socketio
 from aiohttp import web
 
 import kb
-from handoff import jsonsafe
+from handoff import jsonsafe, lognoise
 from handoff.agent import AgentNamespace
 from handoff.api import setup_api
 from handoff.citizen import CitizenNamespace
@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 
 def create_sio(settings: Settings) -> socketio.AsyncServer:
+    lognoise.install()
     manager = None
     if settings.redis_url:
         manager = socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
