@@ -188,10 +188,7 @@ class Conversations:
 
     async def _queue_estimate(self, conversation: Conversation) -> dict[str, Any]:
         position = await self.store.queue_position(conversation)
-        handling = await self.store.average_handling_seconds(conversation.department)
-        agents = await self.presence.agents()
-        online = sum(1 for p in agents.values() if p.status == "online" and conversation.department in p.departments)
-        wait = int(position * handling / max(1, online))
+        wait = int(position * await self._seconds_per_position(conversation.department))
         return {"position": position, "expected_wait_seconds": wait}
 
     async def citizen_message(
