@@ -110,22 +110,20 @@ def start_gateway(settings: StackSettings, overrides: dict[str, str], name: str,
     return Gateway(f"http://127.0.0.1:{port}", process, overrides["DATABASE_URL"], overrides)
 
 
-async def _create_database(server_url: str, name: str) -> None:
-    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(dsn, timeout=10)
+async def _server_command(server_url: str, sql: str) -> None:
+    connection = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"), timeout=10)
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(sql)
     finally:
         await connection.close()
+
+
+async def _create_database(server_url: str, name: str) -> None:
+    await _server_command(server_url, f'CREATE DATABASE "{name}"')
 
 
 async def _drop_database(server_url: str, name: str) -> None:
-    dsn = server_url.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(dsn, timeout=10)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    await _server_command(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def postgres_server_url() -> Optional[str]:
