@@ -1,10 +1,15 @@
-"""python -m handoff [serve] | migrate | users add|list|passwd
+"""python -m handoff [serve] | migrate | retention | users add|list|passwd|update|deactivate|activate
 
     python -m handoff                      run the gateway (settings from the environment)
     python -m handoff users add --username anna --name "Anna Schmidt" --role agent \\
         --departments buergeramt,standesamt [--max-chats 3] [--password-stdin]
     python -m handoff users list
-    python -m handoff users passwd --username anna [--password-stdin]
+    python -m handoff users passwd --username anna [--password-stdin]     (ends anna's logins)
+    python -m handoff users update --username anna [--name ...] [--role ...] [--departments ...] [--max-chats N]
+    python -m handoff users deactivate --username anna                    (ends anna's logins)
+    python -m handoff users activate --username anna
+
+Running gateways apply account changes to open consoles within seconds (SESSION_CHECK_SECONDS).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import gc
 import getpass
 import logging
 import sys
+from typing import Iterable
 
 from aiohttp import web
 
@@ -59,19 +65,15 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"error: no account {args.username!r}", file=sys.stderr)
                 return 1
             await store.audit(None, "password_changed", args.username)
-            print(f"password of {args.username} changed")
+            print(f"password of {args.username} changed; their logins ended")
             return 0
-        departments = [d.strip() for d in (args.departments or "").split(",") if d.strip()]
+        if args.action in ("update", "deactivate", "activate"):
+            return await update_user(store, settings, args)
+        departments = parse_departments(args.departments)
         city = kb.load(settings.data_dir).city
-        unknown = [d for d in departments if d not in city.departments]
-        if unknown:
-            print(
-                f"error: unknown department(s) {', '.join(unknown)}; known: {', '.join(city.departments)}",
-                file=sys.stderr,
-            )
-            return 1
-        if args.role in ("agent",) and not departments:
-            print("error: an agent needs at least one department (--departments)", file=sys.stderr)
+        problem = department_problem(departments, city.departments, args.role)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
             return 1
         existing = {user.username for user, _ in await store.users()}
         if args.username in existing:
@@ -88,6 +90,63 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
 
 
+def parse_departments(raw: str | None) -> list[str]:
+    return [d.strip() for d in (raw or "").split(",") if d.strip()]
+
+
+def department_problem(departments: list[str], known: Iterable[str], role: str) -> str | None:
+    known = list(known)
+    unknown = [d for d in departments if d not in known]
+    if unknown:
+        return f"unknown department(s) {', '.join(unknown)}; known: {', '.join(known)}"
+    if role == "agent" and not departments:
+        return "an agent needs at least one department (--departments)"
+    return None
+
+
+async def update_user(store: Store, settings: Settings, args: argparse.Namespace) -> int:
+    current = {user.username: (user, departments) for user, departments in await store.users()}
+    if args.username not in current:
+        print(f"error: no account {args.username!r}", file=sys.stderr)
+        return 1
+    user, old_departments = current[args.username]
+    if args.action == "update":
+        departments = parse_departments(args.departments) if args.departments is not None else None
+        role = args.role or user.role
+        problem = department_problem(
+            departments if departments is not None else old_departments,
+            kb.load(settings.data_dir).city.departments,
+            role,
+        )
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
+        if args.max_chats is not None and args.max_chats < 1:
+            print("error: --max-chats must be at least 1", file=sys.stderr)
+            return 1
+        await store.update_user(
+            args.username, display_name=args.name, role=args.role, departments=departments, max_chats=args.max_chats
+        )
+        changes = {
+            key: value
+            for key, value in (
+                ("name", args.name),
+                ("role", args.role),
+                ("departments", departments),
+                ("max_chats", args.max_chats),
+            )
+            if value is not None
+        }
+        await store.audit(None, "user_changed", args.username, changes)
+        print(f"changed {args.username}: {', '.join(changes) or 'nothing'}")
+        return 0
+    active = args.action == "activate"
+    await store.update_user(args.username, active=active)
+    await store.audit(None, "user_activated" if active else "user_deactivated", args.username)
+    print(f"{args.username} is {'active' if active else 'deactivated; their logins ended'}")
+    return 0
+
+
 async def retention_command(settings: Settings, days: float) -> int:
     if days <= 0:
         print("retention is off (RETENTION_DAYS=0); nothing deleted")
@@ -95,7 +154,15 @@ async def retention_command(settings: Settings, days: float) -> int:
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
-        deleted = await retention.expire(Store(engine), days, settings.rasa_tracker_url)
+        store = Store(engine)
+        tracker = retention.RasaTracker(settings.rasa_tracker_url) if settings.rasa_tracker_url else None
+        try:
+            deleted = await retention.expire(store, days, tracker)
+            if tracker is not None:
+                await retention.run_jobs(store, tracker)  # also deletions that failed before
+        finally:
+            if tracker is not None:
+                await tracker.close()
     finally:
         await engine.dispose()
     print(f"deleted {deleted} conversation(s) without activity for {days:g} days")
@@ -119,9 +186,18 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--max-chats", type=int, default=3)
     add.add_argument("--password-stdin", action="store_true")
     users_sub.add_parser("list")
-    passwd = users_sub.add_parser("passwd")
+    passwd = users_sub.add_parser("passwd", help="set a new password; ends the account's logins")
     passwd.add_argument("--username", required=True)
     passwd.add_argument("--password-stdin", action="store_true")
+    change = users_sub.add_parser("update", help="change name, role, departments or maximum of chats")
+    change.add_argument("--username", required=True)
+    change.add_argument("--name")
+    change.add_argument("--role", choices=auth.ROLES)
+    change.add_argument("--departments", help="comma-separated department ids (replaces the list)")
+    change.add_argument("--max-chats", type=int)
+    for action, text in (("deactivate", "block the account and end its logins"), ("activate", "unblock it")):
+        toggle = users_sub.add_parser(action, help=text)
+        toggle.add_argument("--username", required=True)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,4 +1,10 @@
-"""The agents' namespace "/agent": queue, chats, presence. Authenticated from the login cookie."""
+"""The agents' namespace "/agent": queue, chats, presence. Authenticated from the login cookie.
+
+Open sockets follow their login: every ``SESSION_CHECK_SECONDS`` each process checks the logins
+of its console sockets. A login that ended (logout, password change, deactivation, idle or
+absolute expiry) closes its sockets with ``session_ended``; a changed role, department list or
+maximum updates the socket's identity, rooms and presence and is sent as ``me``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,10 @@ import logging
 from typing import Any, Optional
 
 from handoff import states, validation
-from handoff.auth import CONSOLE_ROLES, Identity, cookie_token, identity_for_token
+from handoff.auth import CONSOLE_ROLES, Identity, cookie_name, cookie_token, identity_json, token_hash
 from handoff.conversations import SUPERVISORS_ROOM, Conversations, agent_room, department_room
 from handoff.guard import guarded
+from handoff.logins import Logins
 from handoff.namespace import BaseNamespace
 from handoff.presence import STATUSES
 from handoff.ratelimit import RateLimiter
@@ -18,35 +25,87 @@ logger = logging.getLogger(__name__)
 
 
 class AgentNamespace(BaseNamespace):
-    def __init__(self, conversations: Conversations, settings: Settings) -> None:
-        super().__init__("/agent", settings.trusted_proxy_hops)
+    def __init__(self, conversations: Conversations, logins: Logins, settings: Settings) -> None:
+        super().__init__("/agent", settings.console_origins, settings.trusted_proxy_hops)
         self.conversations = conversations
+        self.logins = logins
         self.settings = settings
+        self.cookie = cookie_name(settings.cookie_secure)
         self.limiter = RateLimiter(settings.rate_per_second * 2, settings.rate_burst * 2)
+        self._logins_of: dict[str, str] = {}  # socket id -> token hash of its login (this process)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
-        token = cookie_token(environ.get("HTTP_COOKIE"))
-        async with self.conversations.store.sessions() as session:
-            identity = await identity_for_token(session, token)
-        if identity is None:
+        self.check_origin(environ)
+        token = cookie_token(environ.get("HTTP_COOKIE"), self.cookie)
+        identity = await self.logins.identity(token)
+        if identity is None or token is None:
             raise ConnectionRefusedError("unauthorized")
         if identity.role not in CONSOLE_ROLES:
             raise ConnectionRefusedError("forbidden")
         await self.save_session(sid, {"identity": identity})
+        self._logins_of[sid] = token_hash(token)
+        await self._join_rooms(sid, identity)
+        await self.conversations.presence.connected(identity.user_id, sid, identity.departments)
+        await self._broadcast_agents()
+        return True
+
+    async def _join_rooms(self, sid: str, identity: Identity, before: Optional[Identity] = None) -> None:
+        if before is not None:
+            for department in set(before.departments) - set(identity.departments):
+                await self.leave_room(sid, department_room(department))
+            if before.is_supervisor and not identity.is_supervisor:
+                await self.leave_room(sid, SUPERVISORS_ROOM)
         await self.enter_room(sid, agent_room(identity.user_id))
         for department in identity.departments:
             await self.enter_room(sid, department_room(department))
         if identity.is_supervisor:
             await self.enter_room(sid, SUPERVISORS_ROOM)
-        await self.conversations.presence.connected(identity.user_id, sid, identity.departments)
-        await self._broadcast_agents()
-        return True
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self._logins_of.pop(sid, None)
         identity = await self._identity(sid)
         if identity is not None:
             await self.conversations.presence.disconnected(identity.user_id, sid)
             await self._broadcast_agents()
+
+    # --- logins of open sockets --------------------------------------------------------------
+
+    async def check_logins(self) -> None:
+        """Close the sockets whose login ended; update those whose account changed."""
+        if not self._logins_of:
+            return
+        current = await self.logins.identities(self._logins_of.values())  # also counts as use
+        for sid, hash_ in list(self._logins_of.items()):
+            identity = current.get(hash_)
+            if identity is None or identity.role not in CONSOLE_ROLES:
+                await self._end(sid, "login_ended")
+                continue
+            before = await self._identity(sid)
+            if before is not None and before != identity:
+                await self._update(sid, before, identity)
+
+    async def end_login(self, login_hash: str) -> None:
+        """A logout in this process closes this process's sockets of that login at once."""
+        for sid, hash_ in list(self._logins_of.items()):
+            if hash_ == login_hash:
+                await self._end(sid, "logged_out")
+
+    async def _end(self, sid: str, reason: str) -> None:
+        logger.info("closing a console socket: %s", reason)
+        self._logins_of.pop(sid, None)
+        await self.emit("session_ended", {"reason": reason}, to=sid)
+        await self.disconnect(sid)
+
+    async def _update(self, sid: str, before: Identity, identity: Identity) -> None:
+        session = await self.get_session(sid)
+        session["identity"] = identity
+        await self.save_session(sid, session)
+        await self._join_rooms(sid, identity, before)
+        await self.conversations.presence.connected(identity.user_id, sid, identity.departments)
+        await self.emit("me", {"me": identity_json(identity)}, to=sid)
+        await self._broadcast_agents()
+
+    # --- helpers ---------------------------------------------------------------------------
 
     async def _identity(self, sid: str) -> Optional[Identity]:
         session = await self.get_session(sid)
@@ -55,7 +114,7 @@ class AgentNamespace(BaseNamespace):
 
     async def _agent(self, sid: str) -> Identity:
         identity = await self._identity(sid)
-        if identity is None:
+        if identity is None or sid not in self._logins_of:
             raise validation.Invalid("unauthorized", "log in again")
         if not self.limiter.allow(f"a:{identity.user_id}"):
             raise validation.Invalid("rate_limited", "too many actions; slow down")
@@ -68,7 +127,7 @@ class AgentNamespace(BaseNamespace):
         await self.emit("agents", {"agents": await self.agents_snapshot()}, room=SUPERVISORS_ROOM)
 
     async def agents_snapshot(self) -> list[dict[str, Any]]:
-        present = await self.conversations.presence.agents()
+        present = await self.conversations.presence.agents_or_local()
         result = []
         for user, departments in await self.conversations.store.users():
             if user.role not in CONSOLE_ROLES or not user.active:
@@ -86,6 +145,8 @@ class AgentNamespace(BaseNamespace):
             )
         return result
 
+    # --- events ----------------------------------------------------------------------------
+
     @guarded
     async def on_hello(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         """Everything the console needs after (re)connecting."""
@@ -93,7 +154,7 @@ class AgentNamespace(BaseNamespace):
         assigned = [await self.conversations.view(c) for c in await self.conversations.store.assigned(agent.user_id)]
         queue = await self.conversations.queue_snapshot(self._departments(agent))
         departments = {d.id: d.name for d in self.conversations.city.departments.values()}
-        present = await self.conversations.presence.agents()
+        present = await self.conversations.presence.agents_or_local()
         presence = present.get(agent.user_id)
         colleagues = [
             {
@@ -107,14 +168,7 @@ class AgentNamespace(BaseNamespace):
         ]
         return {
             "ok": True,
-            "me": {
-                "id": agent.user_id,
-                "display_name": agent.display_name,
-                "role": agent.role,
-                "departments": list(agent.departments),
-                "max_chats": agent.max_chats,
-                "status": presence.status if presence else "online",
-            },
+            "me": {**identity_json(agent), "status": presence.status if presence else "online"},
             "assigned": assigned,
             "queue": queue,
             "departments": departments,
@@ -175,19 +229,29 @@ class AgentNamespace(BaseNamespace):
 
     @guarded
     async def on_open(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
-        """A conversation with its transcript and context (its agent, its queue, or a supervisor)."""
+        """A conversation with its latest messages and context, if the agent may read it (handoff/access.py)."""
         agent = await self._agent(sid)
-        conversation = await self.conversations.store.conversation(validation.conversation_id(data))
-        if conversation is None:
-            return {"ok": False, "error": "not_found", "message": "no such conversation"}
-        allowed = (
-            agent.is_supervisor
-            or conversation.agent_id == agent.user_id
-            or (conversation.state == states.QUEUED and conversation.department in agent.departments)
+        conversation, exists = await self.conversations.store.readable_conversation(
+            validation.conversation_id(data), agent
         )
-        if not allowed:
-            return {"ok": False, "error": "forbidden", "message": "not your conversation"}
+        if conversation is None:
+            if exists:
+                return {"ok": False, "error": "forbidden", "message": "not your conversation"}
+            return {"ok": False, "error": "not_found", "message": "no such conversation"}
         return {"ok": True, "conversation": await self.conversations.view(conversation)}
+
+    @guarded
+    async def on_history(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
+        """Older messages of a conversation the agent may read: ``{conversation_id, before}``."""
+        agent = await self._agent(sid)
+        request = validation.history_page(data)
+        conversation, exists = await self.conversations.store.readable_conversation(request.conversation_id, agent)
+        if conversation is None:
+            if exists:
+                return {"ok": False, "error": "forbidden", "message": "not your conversation"}
+            return {"ok": False, "error": "not_found", "message": "no such conversation"}
+        messages, more = await self.conversations.older_messages(conversation.id, request.before, include_notes=True)
+        return {"ok": True, "conversation_id": conversation.id, "messages": messages, "older_messages": more}
 
     @guarded
     async def on_live(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:

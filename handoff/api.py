@@ -9,24 +9,44 @@ from typing import Any, Awaitable, Callable, Optional
 
 from aiohttp import web
 
-from handoff import auth, states
-from handoff.auth import CONSOLE_ROLES, Identity
-from handoff.keys import CANNED, CONVERSATIONS, KB, KB_SEARCH, LOGIN_LIMITER, SETTINGS, STORE
+from handoff import addresses, auth, states
+from handoff.auth import CONSOLE_ROLES, Identity, identity_json
+from handoff.keys import (
+    AGENT_NAMESPACE,
+    CANNED,
+    CONVERSATIONS,
+    KB,
+    KB_SEARCH,
+    LOGIN_THROTTLE,
+    LOGINS,
+    PASSWORDS,
+    SETTINGS,
+    STORE,
+)
 from handoff.openapi import openapi_document
+from handoff.validation import UNSTORABLE
 from kb.canned import ALL_DEPARTMENTS
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
+CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def json_error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": code, "message": message}, status=status)
+def json_error(status: int, code: str, message: str, headers: Optional[dict[str, str]] = None) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status, headers=headers)
+
+
+def session_cookie(request: web.Request) -> Optional[str]:
+    return request.cookies.get(auth.cookie_name(request.app[SETTINGS].cookie_secure))
 
 
 async def current_identity(request: web.Request) -> Optional[Identity]:
-    token = request.cookies.get(auth.COOKIE_NAME)
-    async with request.app[STORE].sessions() as session:
-        return await auth.identity_for_token(session, token)
+    return await request.app[LOGINS].identity(session_cookie(request))
+
+
+def client_address(request: web.Request) -> str:
+    settings = request.app[SETTINGS]
+    return addresses.client_address(request.remote, request.headers.get("X-Forwarded-For"), settings.trusted_proxy_hops)
 
 
 def requires(
@@ -51,10 +71,20 @@ def requires(
     return decorate
 
 
-def same_origin(request: web.Request) -> bool:
-    """State-changing requests from a browser must come from an allowed origin."""
+def console_origin(request: web.Request) -> bool:
+    """Requests that change something must come from the console's origin (CONSOLE_ORIGINS) when a
+    browser sends them: a page that embeds the widget is not the console. Browsers always send
+    Origin with such requests; a request without one is no browser's and still needs the login."""
     origin = request.headers.get("Origin")
-    return origin is None or origin.rstrip("/") in request.app[SETTINGS].allowed_origins
+    return origin is None or origin.rstrip("/") in request.app[SETTINGS].console_origins
+
+
+@web.middleware
+async def console_origin_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    if request.path.startswith("/api/") and request.method in CHANGING_METHODS and not console_origin(request):
+        return json_error(403, "forbidden_origin", "requests from this origin are not allowed")
+    response: web.StreamResponse = await handler(request)
+    return response
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
@@ -72,26 +102,32 @@ async def read_json(request: web.Request) -> dict[str, Any]:
 
 
 async def login(request: web.Request) -> web.Response:
-    if not same_origin(request):
-        return json_error(403, "forbidden_origin", "login from this origin is not allowed")
     body = await read_json(request)
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or len(username) > 64 or len(password) > 256:
         return json_error(400, "invalid", "username and password are required")
-    limiter = request.app[LOGIN_LIMITER]
-    if not limiter.allow(f"ip:{request.remote}") or not limiter.allow(f"user:{username.lower()}"):
-        return json_error(429, "rate_limited", "too many attempts; wait a minute")
+    if UNSTORABLE.search(username) or UNSTORABLE.search(password):
+        return json_error(400, "invalid", "username or password contains characters that are not allowed")
+    address = client_address(request)
+    throttle = request.app[LOGIN_THROTTLE]
+    wait = await throttle.wait_seconds(username, address)
+    if wait > 0:
+        seconds = str(max(1, round(wait)))
+        return json_error(
+            429, "rate_limited", f"too many failed attempts; try again in {seconds} s", {"Retry-After": seconds}
+        )
+    store = request.app[STORE]
+    user = await store.active_user(username)
+    if not await request.app[PASSWORDS].verify(user.password_hash if user else None, password) or user is None:
+        await throttle.failed(username, address)
+        return json_error(401, "invalid_credentials", "wrong username or password")
+    await throttle.succeeded(username, address)
+    token, identity = await request.app[LOGINS].start(user)
+    await store.audit(identity.user_id, "login", identity.username)
     settings = request.app[SETTINGS]
-    async with request.app[STORE].sessions.begin() as session:
-        user = await auth.authenticate(session, username, password)
-        if user is None:
-            return json_error(401, "invalid_credentials", "wrong username or password")
-        token = await auth.start_login(session, user, settings.session_hours)
-        identity = await auth.identity_of(session, user)
-    await request.app[STORE].audit(identity.user_id, "login", identity.username)
     response = web.json_response({"user": identity_json(identity)})
     response.set_cookie(
-        auth.COOKIE_NAME,
+        auth.cookie_name(settings.cookie_secure),
         token,
         httponly=True,
         samesite="Strict",
@@ -103,24 +139,12 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    if not same_origin(request):
-        return json_error(403, "forbidden_origin", "logout from this origin is not allowed")
-    async with request.app[STORE].sessions.begin() as session:
-        await auth.end_login(session, request.cookies.get(auth.COOKIE_NAME))
+    ended = await request.app[LOGINS].end(session_cookie(request))
+    if ended is not None:
+        await request.app[AGENT_NAMESPACE].end_login(ended)  # this process's sockets at once; others within seconds
     response = web.json_response({"ok": True})
-    response.del_cookie(auth.COOKIE_NAME, path="/")
+    response.del_cookie(auth.cookie_name(request.app[SETTINGS].cookie_secure), path="/")
     return response
-
-
-def identity_json(identity: Identity) -> dict[str, Any]:
-    return {
-        "id": identity.user_id,
-        "username": identity.username,
-        "display_name": identity.display_name,
-        "role": identity.role,
-        "departments": list(identity.departments),
-        "max_chats": identity.max_chats,
-    }
 
 
 @requires(frozenset(auth.ROLES))
@@ -153,32 +177,29 @@ async def conversations(request: web.Request, identity: Identity) -> web.Respons
     except ValueError:
         return json_error(400, "invalid", "limit must be a number and before an ISO timestamp")
     text = request.query.get("q") or None
-    if text is not None and len(text) > 200:
-        return json_error(400, "invalid", "the search text is too long")
+    if text is not None and (len(text) > 200 or UNSTORABLE.search(text)):
+        return json_error(400, "invalid", "the search text is too long or contains characters that are not allowed")
     service = request.app[CONVERSATIONS]
-    found = await service.store.search(visible_departments(identity), state, text, limit, before)
+    found = await service.store.search(identity, state, text, limit, before)
     return web.json_response({"items": [await service.view(c, with_transcript=False) for c in found]})
 
 
 @requires(CONSOLE_ROLES)
 async def conversation(request: web.Request, identity: Identity) -> web.Response:
+    """A conversation the agent may read (handoff/access.py), with its latest messages."""
     service = request.app[CONVERSATIONS]
-    found = await service.store.conversation(request.match_info["conversation_id"])
+    found, exists = await service.store.readable_conversation(request.match_info["conversation_id"], identity)
     if found is None:
+        if exists:
+            return json_error(403, "forbidden", "you may not read this conversation")
         return json_error(404, "not_found", "no such conversation")
-    if (
-        not identity.is_supervisor
-        and found.agent_id != identity.user_id
-        and found.department not in identity.departments
-    ):
-        return json_error(403, "forbidden", "this conversation belongs to another department")
     return web.json_response({"conversation": await service.view(found)})
 
 
 @requires(frozenset({"supervisor", "admin"}))
 async def agents(request: web.Request, identity: Identity) -> web.Response:
     service = request.app[CONVERSATIONS]
-    present = await service.presence.agents()
+    present = await service.presence.agents_or_local()
     result = []
     for user, departments in await service.store.users():
         presence = present.get(user.id)
@@ -203,8 +224,8 @@ KB_ROLES = frozenset({"agent", "supervisor", "editor", "admin"})
 @requires(KB_ROLES)
 async def kb_search(request: web.Request, identity: Identity) -> web.Response:
     query = request.query.get("q", "")
-    if not query.strip() or len(query) > 200:
-        return json_error(400, "invalid", "q must be 1 to 200 characters")
+    if not query.strip() or len(query) > 200 or UNSTORABLE.search(query):
+        return json_error(400, "invalid", "q must be 1 to 200 characters of text")
     language = "en" if request.query.get("lang") == "en" else "de"
     hits = request.app[KB_SEARCH].search(query, limit=8, language=language)
     return web.json_response({"items": [hit.__dict__ for hit in hits]})
@@ -253,6 +274,7 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 def setup_api(app: web.Application) -> None:
+    app.middlewares.append(console_origin_only)
     app.router.add_post("/api/login", login)
     app.router.add_post("/api/logout", logout)
     app.router.add_get("/api/me", me)

@@ -4,71 +4,55 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import redis.asyncio as aioredis
-import socketio
 from aiohttp import web
 
 import kb
-from handoff import jsonsafe, lognoise
 from handoff.agent import AgentNamespace
 from handoff.api import setup_api
+from handoff.auth import PasswordChecker
 from handoff.citizen import CitizenNamespace
 from handoff.conversations import Conversations
 from handoff.db.engine import create_engine, migrate
 from handoff.health import setup_health
 from handoff.keys import (
+    AGENT_NAMESPACE,
+    BACKGROUND,
     CANNED,
     CITY,
     CONVERSATIONS,
     ENGINE,
     KB,
     KB_SEARCH,
-    LOGIN_LIMITER,
+    LOGIN_THROTTLE,
+    LOGINS,
+    PASSWORDS,
     PRESENCE,
     RASA,
     SETTINGS,
     SIO,
     STORE,
-    SWEEPER,
+    TRACKER,
 )
-from handoff.packets import SafePacket
+from handoff.logins import Lifetimes, Logins
 from handoff.pages import security_headers, setup_pages
 from handoff.presence import Presence, RedisPresence
 from handoff.rasa_client import RasaClient
-from handoff.ratelimit import RateLimiter
+from handoff.retention import RasaTracker
 from handoff.settings import Settings
+from handoff.sio import create_sio
 from handoff.store import Store
+from handoff.throttle import LoginThrottle, ThrottleSettings
 from kb import clock
 from kb.canned import load_canned
 from kb.search import KBSearch
 
 logger = logging.getLogger(__name__)
-
-
-def create_sio(settings: Settings) -> socketio.AsyncServer:
-    lognoise.install()
-    manager = None
-    if settings.redis_url:
-        manager = socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
-    return socketio.AsyncServer(
-        async_mode="aiohttp",
-        client_manager=manager,
-        cors_allowed_origins=list(settings.allowed_origins),
-        max_http_buffer_size=settings.max_http_buffer_size,
-        json=jsonsafe,
-        serializer=SafePacket,
-        # A client's events are handled one after the other, in the order sent (each socket has
-        # its own reader task already); no extra task per event.
-        async_handlers=False,
-        ping_interval=20,
-        ping_timeout=20,
-        logger=False,
-        engineio_logger=False,
-    )
 
 
 async def search_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -77,12 +61,36 @@ async def search_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
-    engine = create_engine(app[SETTINGS].database_url)
+    settings = app[SETTINGS]
+    engine = create_engine(settings.database_url)
     await migrate(engine)
     app[ENGINE] = engine
-    app[STORE] = Store(engine)
+    store = Store(engine)
+    app[STORE] = store
+    app[LOGINS] = Logins(
+        store.sessions,
+        Lifetimes(dt.timedelta(hours=settings.session_hours), dt.timedelta(minutes=settings.session_idle_minutes)),
+    )
+    app[LOGIN_THROTTLE] = LoginThrottle(
+        engine,
+        ThrottleSettings(
+            settings.login_free_attempts, settings.login_address_free_attempts, settings.login_max_delay_seconds
+        ),
+    )
     yield
     await engine.dispose()
+
+
+async def tracker_ctx(app: web.Application) -> AsyncIterator[None]:
+    url = app[SETTINGS].rasa_tracker_url
+    if not url:
+        logger.warning("RASA_TRACKER_URL is not set: deleted conversations stay in Rasa's tracker store")
+        yield
+        return
+    tracker = RasaTracker(url)
+    app[TRACKER] = tracker
+    yield
+    await tracker.close()
 
 
 async def presence_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -110,27 +118,48 @@ async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     city = app[CITY]
     service = Conversations(
-        app[SIO], app[STORE], app[RASA], app[PRESENCE], city, settings, lambda: clock.now(city.timezone)
+        app[SIO],
+        app[STORE],
+        app[RASA],
+        app[PRESENCE],
+        city,
+        settings,
+        lambda: clock.now(city.timezone),
+        app.get(TRACKER),
     )
     app[CONVERSATIONS] = service
+    agents = AgentNamespace(service, app[LOGINS], settings)
+    app[AGENT_NAMESPACE] = agents
     app[SIO].register_namespace(CitizenNamespace(service, settings))
-    app[SIO].register_namespace(AgentNamespace(service, settings))
-    app[SWEEPER] = asyncio.create_task(sweep_forever(service, settings.sweep_interval_seconds))
+    app[SIO].register_namespace(agents)
+    throttle = app[LOGIN_THROTTLE]
+
+    async def housekeeping() -> None:
+        await service.sweep()
+        await throttle.forget_old()
+
+    app[BACKGROUND] = [
+        asyncio.create_task(every(settings.sweep_interval_seconds, housekeeping, "housekeeping")),
+        asyncio.create_task(every(settings.session_check_seconds, agents.check_logins, "login check")),
+    ]
     yield
-    app[SWEEPER].cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await app[SWEEPER]
+    for task in app[BACKGROUND]:
+        task.cancel()
+    for task in app[BACKGROUND]:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     await service.drain()
 
 
-async def sweep_forever(service: Conversations, interval: float) -> None:
+async def every(interval: float, job: Callable[[], Awaitable[None]], name: str) -> None:
+    """Run ``job`` every ``interval`` seconds until cancelled; a failure is logged and retried."""
     while True:
         try:
-            await service.sweep()
+            await job()
         except asyncio.CancelledError:
             raise
         except Exception:
-            logger.exception("housekeeping failed; retrying")
+            logger.exception("%s failed; retrying", name)
         await asyncio.sleep(interval)
 
 
@@ -141,11 +170,11 @@ def create_app(settings: Settings) -> web.Application:
     app[KB] = knowledge
     app[CITY] = knowledge.city
     app[CANNED] = load_canned(settings.data_dir / "canned.yml", set(knowledge.city.departments))
-    app[LOGIN_LIMITER] = RateLimiter(settings.login_attempts_per_minute / 60.0, settings.login_attempts_per_minute)
+    app[PASSWORDS] = PasswordChecker()
     sio = create_sio(settings)
     sio.attach(app)
     app[SIO] = sio
-    app.cleanup_ctx.extend([search_ctx, database_ctx, presence_ctx, rasa_ctx, conversations_ctx])
+    app.cleanup_ctx.extend([search_ctx, database_ctx, tracker_ctx, presence_ctx, rasa_ctx, conversations_ctx])
     setup_health(app)
     setup_api(app)
     setup_pages(app)

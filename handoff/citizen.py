@@ -9,32 +9,30 @@ from handoff import validation
 from handoff.conversations import Conversations, citizen_room
 from handoff.guard import guarded
 from handoff.namespace import BaseNamespace
-from handoff.ratelimit import ConnectionCounter, RateLimiter
+from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+RATE_LIMITED = {"ok": False, "error": "rate_limited", "message": "too many requests; slow down"}
+
 
 class CitizenNamespace(BaseNamespace):
     def __init__(self, conversations: Conversations, settings: Settings) -> None:
-        super().__init__("/", settings.trusted_proxy_hops)
+        super().__init__("/", settings.allowed_origins, settings.trusted_proxy_hops)
         self.conversations = conversations
         self.settings = settings
+        # every event costs a token of its session and of its address; typing has its own bucket
         self.per_session = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.per_ip = RateLimiter(settings.ip_rate_per_second, settings.ip_rate_burst)
-        self.connections = ConnectionCounter(settings.max_connections_per_ip)
+        self.typing_limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
+        per_minute = settings.sessions_per_minute_per_ip
+        self.new_sessions = RateLimiter(per_minute / 60.0, per_minute)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
-        ip = self.client_ip(environ)
-        if not self.connections.acquire(ip):
-            logger.warning("refused a citizen connection: too many from one address")
-            raise ConnectionRefusedError("too_many_connections")
-        await self.save_session(sid, {"ip": ip, "conversation_id": None})
+        self.check_origin(environ)
+        await self.save_session(sid, {"ip": self.client_ip(environ), "conversation_id": None})
         return True
-
-    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
-        session = await self.get_session(sid)
-        self.connections.release(session.get("ip", "unknown"))
 
     async def _conversation_id(self, sid: str, claimed_session: Optional[str] = None) -> Optional[str]:
         session = await self.get_session(sid)
@@ -50,19 +48,26 @@ class CitizenNamespace(BaseNamespace):
                 await self.enter_room(sid, citizen_room(conversation_id))
         return conversation_id
 
-    def _allowed(self, sid: str, session: dict[str, Any]) -> bool:
+    async def _allowed(self, sid: str) -> bool:
+        session = await self.get_session(sid)
         key = session.get("conversation_id") or sid
         return self.per_session.allow(f"s:{key}") and self.per_ip.allow(f"i:{session.get('ip')}")
 
     @guarded
     async def on_session_request(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         request = validation.session_request(data)
+        if not await self._allowed(sid):
+            return RATE_LIMITED
         session = await self.get_session(sid)
-        if not self._allowed(sid, session):
-            return {"ok": False, "error": "rate_limited", "message": "too many requests; slow down"}
+        known = None
+        if request.session_id:
+            known = await self.conversations.store.conversation_by_session(request.session_id)
+        if known is None and not self.new_sessions.allow(str(session.get("ip"))):
+            logger.warning("refused a new conversation: too many from one address")
+            return {"ok": False, "error": "rate_limited", "message": "too many new conversations; try again later"}
         if session.get("conversation_id"):
             await self.leave_room(sid, citizen_room(session["conversation_id"]))
-        conversation, session_id = await self.conversations.start_session(request.session_id)
+        conversation, session_id = await self.conversations.start_session(request.session_id, known)
         session.update(conversation_id=conversation.id, session_id=session_id)
         await self.save_session(sid, session)
         await self.enter_room(sid, citizen_room(conversation.id))
@@ -76,17 +81,21 @@ class CitizenNamespace(BaseNamespace):
     @guarded
     async def on_user_uttered(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         message = validation.user_uttered(data, self.settings.max_message_chars)
-        session = await self.get_session(sid)
-        if not self._allowed(sid, session):
+        if not await self._allowed(sid):
             return {"ok": False, "error": "rate_limited", "message": "too many messages; slow down"}
         conversation_id = await self._conversation_id(sid, message.session_id)
         if conversation_id is None:
             return {"ok": False, "error": "no_session", "message": "send session_request first"}
-        return await self.conversations.citizen_message(conversation_id, message, sender_sid=sid)
+        session = await self.get_session(sid)
+        return await self.conversations.citizen_message(
+            conversation_id, message, sender_sid=sid, address=str(session.get("ip"))
+        )
 
     @guarded
     async def on_history_request(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         after = validation.after_id(data)
+        if not await self._allowed(sid):
+            return RATE_LIMITED
         conversation_id = await self._conversation_id(sid)
         if conversation_id is None:
             return {"ok": False, "error": "no_session", "message": "send session_request first"}
@@ -103,25 +112,31 @@ class CitizenNamespace(BaseNamespace):
         conversation_id = await self._conversation_id(sid)
         if conversation_id is None:
             return {"ok": False, "error": "no_session", "message": "send session_request first"}
-        if not self.per_session.allow(f"t:{conversation_id}"):
+        if not self.typing_limiter.allow(f"t:{conversation_id}"):
             return {"ok": False, "error": "rate_limited", "message": "too many events; slow down"}
         await self.conversations.citizen_typing(conversation_id, typing)
         return {"ok": True}
 
     @guarded
     async def on_delete_conversation(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
+        """Deletes the socket's conversation; ``deleted: false`` when it was gone already."""
+        if not await self._allowed(sid):
+            return RATE_LIMITED
         conversation_id = await self._conversation_id(sid)
         if conversation_id is None:
             return {"ok": False, "error": "no_session", "message": "send session_request first"}
-        await self.conversations.delete(conversation_id)
+        deleted = await self.conversations.delete(conversation_id)
         session = await self.get_session(sid)
         session.update(conversation_id=None, session_id=None)
         await self.save_session(sid, session)
-        return {"ok": True}
+        await self.leave_room(sid, citizen_room(conversation_id))
+        return {"ok": True, "deleted": deleted}
 
     @guarded
     async def on_feedback(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         feedback = validation.feedback(data)
+        if not await self._allowed(sid):
+            return RATE_LIMITED
         conversation_id = await self._conversation_id(sid)
         if conversation_id is None:
             return {"ok": False, "error": "no_session", "message": "send session_request first"}

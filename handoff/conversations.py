@@ -17,11 +17,14 @@ from typing import Any, Awaitable, Callable, Optional
 import socketio
 
 from handoff import contract, retention, states, texts
+from handoff.addresses import UNKNOWN
 from handoff.auth import Identity
 from handoff.db.models import Conversation, aware, utcnow
-from handoff.presence import Presence
+from handoff.presence import Presence, PresenceUnknown
 from handoff.rasa_client import BotUnavailable, RasaClient
+from handoff.ratelimit import RateLimiter
 from handoff.records import MessageRecord, Routed
+from handoff.retention import RasaTracker
 from handoff.settings import Settings
 from handoff.store import Store, new_session_id
 from handoff.validation import AgentText, Transfer, UserUttered
@@ -69,8 +72,10 @@ class Conversations:
         city: CityProfile,
         settings: Settings,
         now: Callable[[], dt.datetime],
+        tracker: Optional[RasaTracker] = None,
     ) -> None:
-        """``now`` is the office-hours clock (the city's time); stored timestamps use real UTC."""
+        """``now`` is the office-hours clock (the city's time); stored timestamps use real UTC.
+        ``tracker`` is Rasa's tracker database, where deleted conversations are deleted too."""
         self.sio = sio
         self.store = store
         self.rasa = rasa
@@ -78,10 +83,14 @@ class Conversations:
         self.city = city
         self.settings = settings
         self.now = now
+        self.tracker = tracker
         self._turn_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._tasks: set[asyncio.Task[None]] = set()
         self._handling_cache: dict[Optional[str], tuple[float, float]] = {}
         self._next_retention = 0.0
+        # requests for a person per client address: a script must not fill a department's queue
+        per_hour = settings.handoffs_per_hour_per_ip
+        self._handoffs = RateLimiter(per_hour / 3600.0, per_hour)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -145,15 +154,18 @@ class Conversations:
         self, conversation: Conversation, with_transcript: bool = True, include_notes: bool = True
     ) -> dict[str, Any]:
         transcript = None
+        older = False
         if with_transcript:
-            messages = await self.store.messages(conversation.id, limit=TRANSCRIPT_LIMIT, include_notes=include_notes)
+            messages, older = await self.store.latest_messages(
+                conversation.id, TRANSCRIPT_LIMIT, include_notes=include_notes
+            )
             transcript = [message_view(m) for m in messages]
         agent_name = None
         if conversation.agent_id is not None:
             user = await self.store.user(conversation.agent_id)
             agent_name = user.display_name if user else None
         position = await self.store.queue_position(conversation) if conversation.state == states.QUEUED else None
-        return conversation_view(
+        view = conversation_view(
             conversation,
             utcnow(),
             transcript,
@@ -161,13 +173,26 @@ class Conversations:
             agent_name,
             position,
         )
+        if with_transcript:
+            view["older_messages"] = older  # the transcript holds the latest messages; ask `history` for more
+        return view
+
+    async def older_messages(
+        self, conversation_id: str, before: int, include_notes: bool, limit: int = TRANSCRIPT_LIMIT
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """A page of a transcript before the message ``before``, oldest first, and whether more precede it."""
+        messages, more = await self.store.latest_messages(conversation_id, limit, before, include_notes)
+        return [message_view(m) for m in messages], more
 
     # --- citizens ---------------------------------------------------------------------------
 
-    async def start_session(self, requested: Optional[str]) -> tuple[Conversation, str]:
-        """The conversation of a known session id, or a fresh one (never someone else's)."""
+    async def start_session(
+        self, requested: Optional[str], known: Optional[Conversation] = None
+    ) -> tuple[Conversation, str]:
+        """The conversation of a known session id, or a fresh one (never someone else's).
+        ``known``: the requested session's conversation, when the caller looked it up already."""
         if requested:
-            conversation = await self.store.conversation_by_session(requested)
+            conversation = known or await self.store.conversation_by_session(requested)
             if conversation is not None:
                 return conversation, requested
         session_id = new_session_id()
@@ -192,10 +217,19 @@ class Conversations:
         return {"position": position, "expected_wait_seconds": wait}
 
     async def citizen_message(
-        self, conversation_id: str, message: UserUttered, sender_sid: Optional[str] = None
+        self,
+        conversation_id: str,
+        message: UserUttered,
+        sender_sid: Optional[str] = None,
+        address: str = UNKNOWN,
     ) -> dict[str, Any]:
         """Store and route a citizen's message; the sending socket learns the outcome from the ack,
-        the session's other tabs from `message_echo` and `delivered`."""
+        the session's other tabs from `message_echo` and `delivered`.
+
+        A re-sent message (same ``client_id``) is stored once. It is routed again only if its
+        first routing did not finish (the process failed or crashed after the commit): then
+        nobody has answered it yet. Idempotency holds after a failure too, not only after success.
+        """
         data = {"page": message.page} if message.page else None
         try:
             stored, created, current = await self.store.add_message(
@@ -205,7 +239,7 @@ class Conversations:
             return error("no_session", "the conversation does not exist (any more)")
         conversation: Routed = current
         ack = {"ok": True, "id": stored.id, "client_id": message.client_id, "duplicate": not created}
-        if not created:
+        if not created and not await self._unrouted(conversation, stored):
             return ack  # a re-sent message: stored and relayed once
         updates: dict[str, Any] = {}
         if message.page and message.page != conversation.page:
@@ -229,10 +263,19 @@ class Conversations:
                 "page": message.page or conversation.page,
                 "language": message.language or conversation.language,
             }
-            self._spawn(self._bot_turn(conversation, message.text, metadata))
+            self._spawn(self._bot_turn(conversation, message.text, metadata, address))
         return ack
 
-    async def _bot_turn(self, conversation: Routed, text: str, metadata: dict[str, Any]) -> None:
+    async def _unrouted(self, conversation: Routed, message: MessageRecord) -> bool:
+        """Whether a stored citizen message still needs routing (see citizen_message)."""
+        if states.human_owns(conversation.state):
+            return True  # sent to the agents again: the console shows each message id once
+        lock = self._turn_locks.get(conversation.id)
+        if lock is not None and lock.locked():
+            return False  # its bot turn is running in this process
+        return not await self.store.answered_after(conversation.id, message.id)
+
+    async def _bot_turn(self, conversation: Routed, text: str, metadata: dict[str, Any], address: str) -> None:
         """One message through Rasa. ``conversation`` is the state the message was stored with;
         a turn that had to wait for an earlier one (which may have handed off) looks again."""
         conversation_id = conversation.id
@@ -251,7 +294,7 @@ class Conversations:
                     replies = await self.rasa.send(conversation_id, text, metadata)
                 except BotUnavailable as failure:
                     logger.warning("bot unavailable for conversation %s: %s", conversation_id, failure)
-                    await self._bot_unavailable(conversation, text)
+                    await self._bot_unavailable(conversation, text, address)
                     return
                 finally:
                     await self.sio.emit("typing", {"sender": "bot", "typing": False}, room=room, namespace=CITIZEN_NS)
@@ -263,14 +306,16 @@ class Conversations:
                     await self.sio.emit("bot_uttered", bot_uttered(stored), room=room, namespace=CITIZEN_NS)
                 handoff = contract.handoff_of(messages)
                 if handoff is not None:
-                    await self.bot_handoff(conversation, handoff)
+                    await self.bot_handoff(conversation, handoff, address)
         except ConversationMissing:
             logger.info("conversation %s was deleted during a bot turn", conversation_id)
         except Exception:
             logger.exception("bot turn failed in conversation %s", conversation_id)
 
-    async def _bot_unavailable(self, conversation: Routed, text: str) -> None:
+    async def _bot_unavailable(self, conversation: Routed, text: str, address: str) -> None:
         if text.strip() == REQUEST_HUMAN:
+            # the department of the conversation's topic, as far as the bot got
+            department = conversation.department or await self.store.topic_department(conversation.id)
             context: dict[str, Any] = {
                 "summary": "Der digitale Assistent war nicht erreichbar; der Bürger bat um einen Menschen.",
                 "intents": [],
@@ -280,7 +325,7 @@ class Conversations:
                 "page": conversation.page,
             }
             await self.bot_handoff(
-                conversation, {"reason": "bot_unavailable", "department": conversation.department, "context": context}
+                conversation, {"reason": "bot_unavailable", "department": department, "context": context}, address
             )
             return
         language = conversation.language
@@ -292,7 +337,7 @@ class Conversations:
             ],
         )
 
-    async def bot_handoff(self, conversation: Routed, handoff: dict[str, Any]) -> None:
+    async def bot_handoff(self, conversation: Routed, handoff: dict[str, Any], address: str = UNKNOWN) -> None:
         """Queue the conversation if live help is possible, otherwise tell the honest alternative."""
         department = self.department(handoff.get("department"))
         reason = str(handoff.get("reason") or "explicit_request")
@@ -300,12 +345,23 @@ class Conversations:
         context: dict[str, Any] = raw_context if isinstance(raw_context, dict) else {}
         moment = self.now()
         opening = hours.opening_state(self.city, department, moment)
-        online = department.id in await self.presence.departments_with_agents_online()
+        try:
+            online = department.id in await self.presence.departments_with_agents_online()
+        except PresenceUnknown:
+            online = True  # unknown is not absent: queue, the agents' consoles will see it
         await self.store.update(
             conversation.id, department=department.id, handoff_reason=reason, handoff_context=context
         )
         name = department.display_name(conversation.language)
         if opening.is_open and online:
+            if not self._handoffs.allow(address):
+                logger.warning("refused a request for a person: too many from one address")
+                await self._unavailable(conversation, department, "rate_limited", "too_many_handoffs")
+                return
+            limit = department.max_queue or self.settings.max_queue_length
+            if await self.store.queue_length(department.id) >= limit:
+                await self._unavailable(conversation, department, "busy", "queue_full")
+                return
             queued = await self.store.transition(
                 conversation.id, "handoff", department=department.id, queued_at=utcnow(), priority=0, agent_id=None
             )
@@ -328,11 +384,7 @@ class Conversations:
             await self.broadcast_queue(department.id)
             return
         if opening.is_open:
-            await self._say(conversation, "no_agents", department=name, email=department.email, phone=department.phone)
-            await self._status(
-                conversation.id,
-                {"state": "unavailable", "reason": "no_agents", "department": department.id, "department_name": name},
-            )
+            await self._unavailable(conversation, department, "no_agents", "no_agents")
             return
         if handoff.get("live") is not False:  # the bot thought it open: say it ourselves
             when = hours.describe_now(self.city, department, moment, conversation.language)
@@ -349,6 +401,15 @@ class Conversations:
             },
         )
 
+    async def _unavailable(self, conversation: Routed, department: Department, reason: str, text_key: str) -> None:
+        """No live help now: say why and how to reach the department, and tell the widget."""
+        name = department.display_name(conversation.language)
+        await self._say(conversation, text_key, department=name, email=department.email, phone=department.phone)
+        await self._status(
+            conversation.id,
+            {"state": "unavailable", "reason": reason, "department": department.id, "department_name": name},
+        )
+
     async def citizen_typing(self, conversation_id: str, typing: bool) -> None:
         conversation = await self.store.conversation(conversation_id)
         if conversation is not None and conversation.state == states.ASSIGNED:
@@ -358,18 +419,22 @@ class Conversations:
         messages = await self.store.messages(conversation_id, after=after, limit=self.settings.history_limit)
         return [message_view(m) for m in messages]
 
-    async def delete(self, conversation_id: str) -> None:
+    async def delete(self, conversation_id: str) -> bool:
+        """The citizen deletes their conversation: here at once, in Rasa's tracker at once or by a
+        durable job (handoff/retention.py). False when it did not exist (any more)."""
         conversation = await self.store.conversation(conversation_id)
         if conversation is None:
-            return
+            return False
         department = conversation.department
+        deleted = await retention.delete_now(self.store, self.tracker, [conversation_id])
+        if not deleted:
+            return False
         await self._to_agents(conversation, "conversation_deleted", {"conversation_id": conversation_id})
-        await self.store.delete_conversation(conversation_id)
-        purged = await retention.purge_rasa_tracker(self.settings.rasa_tracker_url, [conversation_id])
-        await self.store.audit(None, "citizen_deleted_conversation", conversation_id, {"rasa_events": purged})
+        await self.store.audit(None, "citizen_deleted_conversation", conversation_id)
         await self.sio.emit("session_deleted", {}, room=citizen_room(conversation_id), namespace=CITIZEN_NS)
         if conversation.state == states.QUEUED and department:
             await self.broadcast_queue(department)
+        return True
 
     async def feedback(self, conversation_id: str, message_id: int, helpful: bool) -> dict[str, Any]:
         message = await self.store.message(message_id)
@@ -540,7 +605,7 @@ class Conversations:
             await self.broadcast_queue(department.id)
         else:
             target = await self.store.user(request.agent_id or 0)
-            agents = await self.presence.agents()
+            agents = await self.presence.agents_or_local()
             if target is None or not target.active or target.id not in agents:
                 return error("unavailable", "that agent is not online")
             moved = await self.store.transition(
@@ -630,17 +695,26 @@ class Conversations:
         if cached is None or cached[1] < time.monotonic():
             cached = (await self.store.average_handling_seconds(department), time.monotonic() + HANDLING_CACHE_SECONDS)
             self._handling_cache[department] = cached
-        agents = await self.presence.agents()
+        agents = await self.presence.agents_or_local()
         online = sum(1 for p in agents.values() if p.status == "online" and department in p.departments)
         return cached[0] / max(1, online)
 
     async def sweep(self) -> None:
         """Return chats of agents gone longer than the grace period to the head of their queue;
-        once an hour delete conversations past the retention period."""
+        finish deletions in Rasa's tracker; once an hour delete conversations past the retention
+        period. While Redis cannot be read nobody counts as gone."""
         await self.presence.heartbeat()
+        if self.tracker is not None:
+            await retention.run_jobs(self.store, self.tracker)
         if self.settings.retention_days > 0 and time.monotonic() >= self._next_retention:
             self._next_retention = time.monotonic() + RETENTION_INTERVAL_SECONDS
-            await retention.expire(self.store, self.settings.retention_days, self.settings.rasa_tracker_url)
+            await retention.expire(self.store, self.settings.retention_days, self.tracker)
+        try:
+            await self._requeue_orphans()
+        except PresenceUnknown:
+            return  # who is online is unknown: keep every assignment
+
+    async def _requeue_orphans(self) -> None:
         agents = await self.presence.agents()
         now = time.time()  # real time, like the presence records (self.now is the office-hours clock)
         for conversation in await self.store.assigned():

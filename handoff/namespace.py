@@ -1,4 +1,4 @@
-"""Common ground of the two Socket.IO namespaces: client address, reserved events."""
+"""Common ground of the two Socket.IO namespaces: client address, origin, reserved events."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from typing import Any, Optional
 
 import socketio
 
+from handoff import addresses
 from handoff.packets import MALFORMED
 
 logger = logging.getLogger(__name__)
 
 
 class BaseNamespace(socketio.AsyncNamespace):
-    def __init__(self, namespace: str, trusted_proxy_hops: int = 0) -> None:
+    def __init__(self, namespace: str, origins: tuple[str, ...], trusted_proxy_hops: int = 0) -> None:
         super().__init__(namespace)
+        self.origins = frozenset(origins)
         self.trusted_proxy_hops = trusted_proxy_hops
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
@@ -33,10 +35,12 @@ class BaseNamespace(socketio.AsyncNamespace):
         return await super().trigger_event(event, *args)
 
     def client_ip(self, environ: dict[str, Any]) -> str:
-        request = environ.get("aiohttp.request")
-        remote: Optional[str] = getattr(request, "remote", None)
-        if self.trusted_proxy_hops > 0:
-            forwarded = [h.strip() for h in str(environ.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
-            if len(forwarded) >= self.trusted_proxy_hops:
-                return forwarded[-self.trusted_proxy_hops]
-        return remote or "unknown"
+        return addresses.from_environ(environ, self.trusted_proxy_hops)
+
+    def check_origin(self, environ: dict[str, Any]) -> None:
+        """Browsers always send Origin; a page of another origin may not use this namespace.
+        (A handshake without Origin is no browser's; it still needs its session or login.)"""
+        origin: Optional[str] = environ.get("HTTP_ORIGIN")
+        if origin is not None and origin.rstrip("/") not in self.origins:
+            logger.warning("refused a connection to %s from a foreign origin", self.namespace)
+            raise ConnectionRefusedError("forbidden_origin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -9,21 +10,39 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from handoff.keys import SETTINGS
+from handoff.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
+HSTS = "max-age=63072000; includeSubDomains"  # two years, as browsers' preload lists expect
+
+
+def websocket_origin(origin: str) -> str:
+    return "wss://" + origin[len("https://") :] if origin.startswith("https://") else "ws://" + origin[len("http://") :]
+
+
+@functools.cache
+def security_headers_for(settings: Settings) -> dict[str, str]:
+    """Headers of every page and API response. ``connect-src`` names the gateway's own origins
+    (its console origins, over HTTP and WebSocket) instead of any ws:/wss: host; HSTS is sent
+    when the cookie is Secure, i.e. when the gateway is served over HTTPS."""
+    own = sorted(settings.console_origins)
+    connect = " ".join(["'self'", *own, *(websocket_origin(o) for o in own)])
+    headers = {
+        "Content-Security-Policy": (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if settings.cookie_secure:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,7 +69,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         logger.exception("request %s %s failed", request.method, request.path)
         response = web.json_response({"error": "internal", "message": "something went wrong"}, status=500)
     if not request.path.startswith("/socket.io"):
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in security_headers_for(request.app[SETTINGS]).items():
             response.headers.setdefault(name, value)
     if request.path.startswith("/widget/"):
         # The widget is embedded in the city's own pages, on other origins: its module scripts

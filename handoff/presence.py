@@ -4,6 +4,10 @@ Each process knows its own sockets. Without Redis that is the whole truth (one p
 Redis every process publishes its agents under its own key with a short TTL and refreshes it on
 every change and every few seconds, so a crashed process's agents vanish by themselves and a
 restarted Redis is repopulated within one heartbeat: nothing here needs to survive a restart.
+
+Unknown is not absent: when Redis cannot be read, ``agents()`` raises ``PresenceUnknown``
+instead of answering with this process's agents only, so no chat is taken from an agent who is
+connected to another process (the housekeeping waits until Redis answers again).
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ STATUSES = (ONLINE, AWAY)
 KEY_PREFIX = "citychat:presence:"
 GONE_PREFIX = "citychat:gone:"
 TTL_SECONDS = 30
+
+
+class PresenceUnknown(Exception):
+    """Redis could not be read: who is online is unknown, which is not the same as nobody."""
 
 
 @dataclass
@@ -77,11 +85,23 @@ class Presence:
             await self._publish()
 
     async def agents(self) -> dict[int, AgentPresence]:
-        """Every connected agent (any process)."""
+        """Every connected agent (any process); raises PresenceUnknown when that cannot be known."""
         return dict(self._local.info)
 
+    async def agents_or_local(self) -> dict[int, AgentPresence]:
+        """For display: every connected agent, or this process's agents while Redis is down."""
+        try:
+            return await self.agents()
+        except PresenceUnknown:
+            return dict(self._local.info)
+
     async def departments_with_agents_online(self) -> set[str]:
+        """Raises PresenceUnknown when that cannot be known."""
         return {d for p in (await self.agents()).values() if p.status == ONLINE for d in p.departments}
+
+    async def ping(self) -> bool:
+        """Whether the shared presence store answers (always, without Redis)."""
+        return True
 
     async def offline_since(self, user_id: int) -> Optional[float]:
         """When the agent's last socket went away; None while connected anywhere."""
@@ -109,6 +129,7 @@ class RedisPresence(Presence):
         super().__init__()
         self._redis = client
         self._key = KEY_PREFIX + uuid.uuid4().hex
+        self._unavailable = False
 
     async def agents(self) -> dict[int, AgentPresence]:
         merged = dict(self._local.info)
@@ -117,14 +138,25 @@ class RedisPresence(Presence):
                 if key == self._key:
                     continue
                 for raw_user, raw_value in (await self._redis.hgetall(key)).items():
-                    value = json.loads(raw_value)
-                    user_id = int(raw_user)
+                    try:
+                        value = json.loads(raw_value)
+                        user_id = int(raw_user)
+                        status, departments = str(value["status"]), tuple(value["departments"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # one unreadable entry (another version's?) is skipped, not fatal
                     seen = merged.get(user_id)
-                    if seen is None or (seen.status != ONLINE and value["status"] == ONLINE):
-                        merged[user_id] = AgentPresence(value["status"], tuple(value["departments"]))
-        except (RedisError, OSError, ValueError, KeyError) as error:
-            logger.warning("presence: Redis unavailable (%s); using this process's agents only", type(error).__name__)
+                    if seen is None or (seen.status != ONLINE and status == ONLINE):
+                        merged[user_id] = AgentPresence(status, departments)
+        except (RedisError, OSError) as error:
+            self._warn_unavailable(error)
+            raise PresenceUnknown from error
+        self._unavailable = False
         return merged
+
+    def _warn_unavailable(self, error: BaseException) -> None:
+        if not self._unavailable:
+            logger.warning("presence: Redis unavailable (%s); who is online is unknown", type(error).__name__)
+        self._unavailable = True
 
     async def offline_since(self, user_id: int) -> Optional[float]:
         if user_id in await self.agents():
@@ -134,8 +166,15 @@ class RedisPresence(Presence):
             await self._redis.set(GONE_PREFIX + str(user_id), str(now), nx=True, ex=86400)
             stored = await self._redis.get(GONE_PREFIX + str(user_id))
             return float(stored) if stored else now
-        except (RedisError, OSError, ValueError):
-            return self._local.gone.get(user_id, self._started)
+        except (RedisError, OSError, ValueError) as error:
+            self._warn_unavailable(error)
+            raise PresenceUnknown from error
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
+            return False
 
     async def close(self) -> None:
         with contextlib.suppress(RedisError, OSError):
@@ -157,11 +196,13 @@ class RedisPresence(Presence):
                     pipe.delete(GONE_PREFIX + str(user_id))
                 await pipe.execute()
         except (RedisError, OSError) as error:
-            logger.warning("presence: could not publish to Redis (%s); will retry", type(error).__name__)
+            self._warn_unavailable(error)
 
     async def _mark_gone(self, user_id: int) -> None:
         try:
             if user_id not in await self.agents():
                 await self._redis.set(GONE_PREFIX + str(user_id), str(time.time()), nx=True, ex=86400)
+        except PresenceUnknown:
+            return  # counted from when Redis answers again
         except (RedisError, OSError) as error:
-            logger.warning("presence: could not record a disconnect (%s)", type(error).__name__)
+            self._warn_unavailable(error)

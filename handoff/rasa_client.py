@@ -3,21 +3,41 @@
 One aiohttp session with an explicit timeout for every call: a citizen must hear something
 within seconds even when Rasa or its action server hangs (Rasa itself waits up to 300 s for
 the action server).
+
+Authentication: Rasa runs with JWT authentication (``bot/serve.py``: ``--jwt-secret`` from
+RASA_TOKEN, HS256). Every request carries ``Authorization: Bearer <JWT>``, signed with the same
+RASA_TOKEN, with the payload Rasa's ``requires_auth`` checks (``user.role == "admin"``) and a
+short ``exp``; a new JWT is made shortly before the old one expires. The token itself never
+travels, and nothing secret is in a URL (access logs, proxies and error messages keep URLs).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Optional
+import time
+from typing import Any, Callable, Optional
 
 import aiohttp
+import jwt
 
 logger = logging.getLogger(__name__)
+
+JWT_ALGORITHM = "HS256"
+JWT_USER = {"username": "citychat-gateway", "role": "admin"}
+JWT_LIFETIME_SECONDS = 300  # short: a JWT that leaks is useless after minutes
+JWT_RENEW_SECONDS = 60  # make a new one this long before the old one expires
 
 
 class BotUnavailable(Exception):
     """Rasa did not answer in time, or answered with an error."""
+
+
+def rasa_jwt(secret: str, now: float, lifetime: float = JWT_LIFETIME_SECONDS) -> tuple[str, int]:
+    """A JWT for Rasa's HTTP API signed with ``secret``, and its expiry (Unix seconds)."""
+    expires = int(now + lifetime)
+    token = jwt.encode({"user": dict(JWT_USER), "exp": expires}, secret, algorithm=JWT_ALGORITHM)
+    return token, expires
 
 
 class RasaClient:
@@ -26,6 +46,9 @@ class RasaClient:
         self._base_url = base_url.rstrip("/")
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._clock: Callable[[], float] = time.time
+        self._jwt: Optional[str] = None
+        self._jwt_expires = 0
 
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """One citizen message through the REST channel; the bot's replies of this turn."""
@@ -39,7 +62,7 @@ class RasaClient:
             "POST",
             f"/conversations/{conversation_id}/tracker/events",
             json=events,
-            params={"include_events": "NONE", **self._auth()},
+            params={"include_events": "NONE"},
         )
 
     async def ready(self) -> bool:
@@ -49,13 +72,23 @@ class RasaClient:
             return False
         return True
 
-    def _auth(self) -> dict[str, str]:
-        return {"token": self._token} if self._token else {}
+    def _headers(self) -> dict[str, str]:
+        """``Authorization`` with a valid JWT (none without a token: Rasa without authentication)."""
+        if not self._token:
+            return {}
+        now = self._clock()
+        if self._jwt is None or now >= self._jwt_expires - JWT_RENEW_SECONDS:
+            try:
+                self._jwt, self._jwt_expires = rasa_jwt(self._token, now)
+            except jwt.PyJWTError as error:  # e.g. a key that looks like a PEM or JWK
+                raise BotUnavailable(f"RASA_TOKEN cannot sign a JWT: {type(error).__name__}") from None
+        return {"Authorization": f"Bearer {self._jwt}"}
 
     async def _request(self, method: str, path: str, json: Any = None, params: Optional[dict[str, str]] = None) -> Any:
+        headers = self._headers()
         try:
             async with self._session.request(
-                method, self._base_url + path, json=json, params=params, timeout=self._timeout
+                method, self._base_url + path, json=json, params=params, headers=headers, timeout=self._timeout
             ) as response:
                 if response.status >= 400:
                     raise BotUnavailable(f"Rasa answered HTTP {response.status} to {method} {path}")

@@ -1,4 +1,4 @@
-"""Token buckets per key (session, IP, login name): bursts allowed, a steady rate enforced.
+"""Token buckets per key (session, address): bursts allowed, a steady rate enforced.
 
 Per process: behind a load balancer with sticky sessions a citizen's sockets reach one process,
 so per-process buckets are what a citizen experiences. Old buckets are pruned as they fill up.
@@ -47,24 +47,3 @@ class RateLimiter:
         if len(self._buckets) >= self._max_keys:  # still full: drop the oldest half
             for key, _ in sorted(self._buckets.items(), key=lambda item: item[1].updated)[: self._max_keys // 2]:
                 del self._buckets[key]
-
-
-class ConnectionCounter:
-    """Open connections per IP, to refuse one client opening thousands of sockets."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._counts: dict[str, int] = {}
-
-    def acquire(self, ip: str) -> bool:
-        if self._counts.get(ip, 0) >= self.limit:
-            return False
-        self._counts[ip] = self._counts.get(ip, 0) + 1
-        return True
-
-    def release(self, ip: str) -> None:
-        count = self._counts.get(ip, 0) - 1
-        if count > 0:
-            self._counts[ip] = count
-        else:
-            self._counts.pop(ip, None)

@@ -1,8 +1,12 @@
 """Data protection: conversations are kept for a limited time, and deleting one deletes it
-everywhere — the gateway's transcript and, when configured, Rasa's tracker events.
+everywhere — the gateway's transcript and Rasa's tracker events.
 
 Rasa 3.6 has no API to delete a conversation and its SQL tracker store never deletes, so the
-gateway deletes the rows of Rasa's `events` table itself (`RASA_TRACKER_URL`).
+gateway deletes the rows of Rasa's `events` table itself (`RASA_TRACKER_URL`). Deleting is
+durable: the gateway's rows and a deletion job for Rasa's copy go in one transaction, the job
+runs at once and is retried until it succeeds (Rasa's database may be down), and it runs once
+more after a settling time, because a bot turn still running during the deletion may write
+events after the first purge.
 """
 
 from __future__ import annotations
@@ -11,58 +15,102 @@ import datetime as dt
 import logging
 from typing import Optional, Sequence
 
-from sqlalchemy import Column, MetaData, String, Table, delete, inspect, select
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import Column, MetaData, String, Table, delete, inspect
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from handoff import states
-from handoff.db.models import Conversation, utcnow
+from handoff.db.models import utcnow
 from handoff.store import Store
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+SETTLE = dt.timedelta(minutes=2)  # a deletion job purges again this long after the request
+MAX_RETRY_DELAY = dt.timedelta(hours=1)
 _rasa_events = Table("events", MetaData(), Column("sender_id", String(255)))
 
 
-async def purge_rasa_tracker(tracker_url: Optional[str], conversation_ids: Sequence[str]) -> int:
-    """Delete Rasa's tracker events of these conversations; returns the number of rows."""
-    if not tracker_url or not conversation_ids:
-        return 0
-    engine = create_async_engine(tracker_url)
-    try:
-        async with engine.begin() as connection:
-            has_table = await connection.run_sync(lambda sync: inspect(sync).has_table("events"))
-            if not has_table:
-                return 0
+class RasaTracker:
+    """Rasa's tracker database, for deleting a conversation's events (one engine per process)."""
+
+    def __init__(self, url: str) -> None:
+        options: dict[str, object] = {"hide_parameters": True}
+        if url.startswith("postgresql"):
+            options.update(pool_size=2, max_overflow=0, pool_timeout=10, pool_pre_ping=True)
+            options["connect_args"] = {"timeout": 10, "command_timeout": 30}
+        else:
+            options["connect_args"] = {"timeout": 15}
+        self.engine: AsyncEngine = create_async_engine(url, **options)
+
+    async def purge(self, conversation_ids: Sequence[str]) -> int:
+        """Delete the events of these conversations; returns the number of rows. Raises when
+        the database cannot be reached (the caller keeps the job)."""
+        if not conversation_ids:
+            return 0
+        async with self.engine.begin() as connection:
+            if not await connection.run_sync(lambda sync: inspect(sync).has_table("events")):
+                return 0  # Rasa has not stored anything yet
             deleted = 0
             for start in range(0, len(conversation_ids), BATCH):
                 chunk = list(conversation_ids[start : start + BATCH])
                 result = await connection.execute(delete(_rasa_events).where(_rasa_events.c.sender_id.in_(chunk)))
                 deleted += result.rowcount or 0
             return deleted
-    finally:
-        await engine.dispose()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
 
 
-async def expire(store: Store, days: float, tracker_url: Optional[str], now: Optional[dt.datetime] = None) -> int:
-    """Delete conversations without activity for ``days`` that no person is handling."""
+async def delete_now(store: Store, tracker: Optional[RasaTracker], conversation_ids: Sequence[str]) -> list[str]:
+    """Delete conversations everywhere (the citizen asked); returns the ids that existed."""
+    deleted = await store.delete_conversations(conversation_ids, rasa_job=tracker is not None)
+    if deleted and tracker is not None:
+        await run_jobs(store, tracker, deleted)
+    return deleted
+
+
+async def run_jobs(store: Store, tracker: RasaTracker, conversation_ids: Optional[Sequence[str]] = None) -> int:
+    """Purge Rasa's copy for deletion jobs that are due (or the given ones); returns how many
+    jobs are finished. A job whose purge fails is retried later with a growing delay."""
+    ids = list(conversation_ids) if conversation_ids is not None else await store.due_deletion_jobs()
+    if not ids:
+        return 0
+    try:
+        await tracker.purge(ids)
+    except Exception as error:  # noqa: BLE001 - any failure: the jobs stay and are retried
+        logger.warning(
+            "could not delete %d conversation(s) in Rasa's tracker (%s); will retry", len(ids), type(error).__name__
+        )
+        attempts = await store.deletion_job_attempts(ids)
+        delay = min(MAX_RETRY_DELAY, dt.timedelta(seconds=10 * 2 ** min(attempts, 12)))
+        await store.deletion_jobs_failed(ids, delay)
+        return 0
+    settled, pending = await store.deletion_jobs_settled(ids, utcnow() - SETTLE)
+    if settled:
+        await store.deletion_jobs_done(settled)
+    if pending:
+        await store.deletion_jobs_postpone(pending, SETTLE)
+    return len(settled)
+
+
+async def expire(store: Store, days: float, tracker: Optional[RasaTracker], now: Optional[dt.datetime] = None) -> int:
+    """Delete conversations without activity for ``days`` that no person is handling.
+
+    The deleting statement checks the conditions again, so a conversation that became active
+    between finding and deleting it is kept."""
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
-    async with store.sessions() as session:
-        ids = list(
-            (
-                await session.scalars(
-                    select(Conversation.id).where(
-                        Conversation.last_activity_at < cutoff,
-                        Conversation.state.in_((states.BOT, states.CLOSED)),
-                    )
-                )
-            ).all()
+    total = 0
+    while True:
+        candidates = await store.expired_conversations(cutoff, BATCH)
+        if not candidates:
+            break
+        deleted = await store.delete_conversations(
+            candidates, still=store.expired_conditions(cutoff), rasa_job=tracker is not None
         )
-    for conversation_id in ids:
-        await store.delete_conversation(conversation_id)
-    purged = await purge_rasa_tracker(tracker_url, ids)
-    if ids:
-        await store.audit(
-            None, "retention_deleted", None, {"conversations": len(ids), "rasa_events": purged, "days": days}
-        )
-        logger.info("retention: deleted %d conversations older than %s days (%d Rasa events)", len(ids), days, purged)
-    return len(ids)
+        total += len(deleted)
+        if tracker is not None and deleted:
+            await run_jobs(store, tracker, deleted)
+        if len(candidates) < BATCH or not deleted:
+            break
+    if total:
+        await store.audit(None, "retention_deleted", None, {"conversations": total, "days": days})
+        logger.info("retention: deleted %d conversations without activity for %s days", total, days)
+    return total

@@ -41,17 +41,28 @@ def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0
     return value
 
 
-def _origins(raw: str) -> tuple[str, ...]:
+def _origins(raw: str, name: str = "ALLOWED_ORIGINS") -> tuple[str, ...]:
     origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
     for origin in origins:
         if origin == "*" or "*" in origin:
-            raise SettingsError("ALLOWED_ORIGINS must list origins explicitly; '*' is not allowed")
+            raise SettingsError(f"{name} must list origins explicitly; '*' is not allowed")
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
-            raise SettingsError(f"ALLOWED_ORIGINS: {origin!r} is not an origin like https://www.musterstadt.de")
+            raise SettingsError(f"{name}: {origin!r} is not an origin like https://www.musterstadt.de")
     if not origins:
-        raise SettingsError("ALLOWED_ORIGINS must name at least one origin")
+        raise SettingsError(f"{name} must name at least one origin")
     return origins
+
+
+PLACEHOLDER = "change-me"
+SECRET_SETTINGS = ("RASA_TOKEN", "DATABASE_URL", "REDIS_URL", "RASA_TRACKER_URL")
+
+
+def _refuse_placeholders(env: Mapping[str, str]) -> None:
+    """A deployment must not run with the example secrets of .env.example."""
+    for name in SECRET_SETTINGS:
+        if PLACEHOLDER in (env.get(name) or "").lower():
+            raise SettingsError(f"{name} still contains the placeholder {PLACEHOLDER!r}: set a real secret")
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,10 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     rasa_timeout: float = 4.0  # the citizen must hear something within 5 s, the answer included
+    # pages that embed the citizens' widget: the namespace "/" only
     allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8080", "http://localhost:8080")
+    # where the console is served from: the namespace "/agent", the login and every changing /api request
+    console_origins: tuple[str, ...] = ("http://127.0.0.1:8080", "http://localhost:8080")
     data_dir: Path = ROOT / "data"
     widget_dir: Path = ROOT / "widget"
     # limits
@@ -74,12 +88,20 @@ class Settings:
     rate_burst: int = 10
     ip_rate_per_second: float = 20.0
     ip_rate_burst: int = 40
-    max_connections_per_ip: int = 50
-    login_attempts_per_minute: int = 10
+    max_connections_per_ip: int = 50  # Engine.IO sessions (open connections) per client address
+    sessions_per_minute_per_ip: int = 20  # new citizen conversations per client address
+    handoffs_per_hour_per_ip: int = 10  # requests for a person per client address
+    max_queue_length: int = 20  # waiting citizens per department (data/city.yml may set its own)
     trusted_proxy_hops: int = 0  # >0 behind a reverse proxy: take the client address from X-Forwarded-For
+    # logins: growing delays per account and address, and per address (docs/operations.md)
+    login_free_attempts: int = 5
+    login_address_free_attempts: int = 30
+    login_max_delay_seconds: float = 900.0
     # agents
     agent_grace_seconds: float = 120.0
-    session_hours: float = 12.0
+    session_hours: float = 12.0  # absolute lifetime of a login
+    session_idle_minutes: float = 30.0  # a login unused this long ends
+    session_check_seconds: float = 2.0  # how often open console sockets are checked against their login
     cookie_secure: bool = False
     # housekeeping
     sweep_interval_seconds: float = 5.0
@@ -90,6 +112,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
         env = os.environ if environ is None else environ
+        _refuse_placeholders(env)
         defaults = cls()
         database_url = env.get("DATABASE_URL") or defaults.database_url
         if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
@@ -112,6 +135,7 @@ class Settings:
             rasa_token=env.get("RASA_TOKEN", ""),
             rasa_timeout=_float(env, "RASA_TIMEOUT", defaults.rasa_timeout, 0.1),
             allowed_origins=_origins(env.get("ALLOWED_ORIGINS") or default_origins),
+            console_origins=_origins(env.get("CONSOLE_ORIGINS") or default_origins, "CONSOLE_ORIGINS"),
             data_dir=Path(env.get("CITYCHAT_DATA_DIR") or defaults.data_dir),
             max_message_chars=_int(env, "MAX_MESSAGE_CHARS", defaults.max_message_chars, 1),
             max_http_buffer_size=_int(env, "MAX_HTTP_BUFFER_SIZE", defaults.max_http_buffer_size, 1024),
@@ -120,10 +144,19 @@ class Settings:
             ip_rate_per_second=_float(env, "IP_RATE_PER_SECOND", defaults.ip_rate_per_second, 0.1),
             ip_rate_burst=_int(env, "IP_RATE_BURST", defaults.ip_rate_burst, 1),
             max_connections_per_ip=_int(env, "MAX_CONNECTIONS_PER_IP", defaults.max_connections_per_ip, 1),
-            login_attempts_per_minute=_int(env, "LOGIN_ATTEMPTS_PER_MINUTE", defaults.login_attempts_per_minute, 1),
+            sessions_per_minute_per_ip=_int(env, "SESSIONS_PER_MINUTE_PER_IP", defaults.sessions_per_minute_per_ip, 1),
+            handoffs_per_hour_per_ip=_int(env, "HANDOFFS_PER_HOUR_PER_IP", defaults.handoffs_per_hour_per_ip, 1),
+            max_queue_length=_int(env, "MAX_QUEUE_LENGTH", defaults.max_queue_length, 1),
             trusted_proxy_hops=_int(env, "TRUSTED_PROXY_HOPS", 0, 0),
+            login_free_attempts=_int(env, "LOGIN_FREE_ATTEMPTS", defaults.login_free_attempts, 1),
+            login_address_free_attempts=_int(
+                env, "LOGIN_ADDRESS_FREE_ATTEMPTS", defaults.login_address_free_attempts, 1
+            ),
+            login_max_delay_seconds=_float(env, "LOGIN_MAX_DELAY_SECONDS", defaults.login_max_delay_seconds, 1.0),
             agent_grace_seconds=_float(env, "AGENT_GRACE_SECONDS", defaults.agent_grace_seconds, 0.0),
             session_hours=_float(env, "SESSION_HOURS", defaults.session_hours, 0.1),
+            session_idle_minutes=_float(env, "SESSION_IDLE_MINUTES", defaults.session_idle_minutes, 1.0),
+            session_check_seconds=_float(env, "SESSION_CHECK_SECONDS", defaults.session_check_seconds, 0.1),
             cookie_secure=(env.get("COOKIE_SECURE", "").lower() in ("1", "true", "yes")),
             sweep_interval_seconds=_float(env, "SWEEP_INTERVAL_SECONDS", defaults.sweep_interval_seconds, 0.05),
             retention_days=_float(env, "RETENTION_DAYS", defaults.retention_days, 0.0),

@@ -13,13 +13,24 @@ import secrets
 import uuid
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from handoff import states
+from handoff import access, states
 from handoff.auth import Identity
-from handoff.db.models import AgentDepartment, AuditEntry, Conversation, Feedback, Message, User, aware, utcnow
+from handoff.db.models import (
+    AgentDepartment,
+    AuditEntry,
+    Conversation,
+    DeletionJob,
+    Feedback,
+    LoginSession,
+    Message,
+    User,
+    aware,
+    utcnow,
+)
 from handoff.records import ConversationState, MessageRecord
 from handoff.writer import ROUTING, MessageWriter
 
@@ -81,29 +92,151 @@ class Store:
             return (await session.scalars(statement)).one_or_none()
 
     async def accept(self, conversation_id: str, agent: Identity) -> Optional[Conversation]:
-        """The agent takes a queued chat of one of their departments, within their maximum."""
+        """The agent takes a queued chat of one of their departments, within their maximum.
+
+        The agent's row is locked first (Postgres: SELECT … FOR UPDATE), so two accepts of the
+        same agent, in any processes, count their open chats one after the other; without it
+        both would see the same count under READ COMMITTED and both succeed.
+        """
+        allowed, target = states.TRANSITIONS["accept"]
         busy = (
             select(func.count())
             .select_from(Conversation)
             .where(Conversation.agent_id == agent.user_id, Conversation.state == states.ASSIGNED)
             .scalar_subquery()
         )
-        conditions: list[ColumnElement[bool]] = [busy < agent.max_chats]
+        conditions: list[ColumnElement[bool]] = [
+            Conversation.id == conversation_id,
+            Conversation.state.in_(allowed),
+            busy < agent.max_chats,
+        ]
         if not agent.is_supervisor:
             conditions.append(Conversation.department.in_(agent.departments))
-        return await self.transition(
-            conversation_id, "accept", conditions, agent_id=agent.user_id, assigned_at=utcnow()
+        now = utcnow()
+        statement = (
+            update(Conversation)
+            .where(*conditions)
+            .values(state=target, agent_id=agent.user_id, assigned_at=now, last_activity_at=now)
+            .returning(Conversation)
         )
+        async with self.sessions.begin() as session:
+            await session.execute(select(User.id).where(User.id == agent.user_id).with_for_update())
+            return (await session.scalars(statement)).one_or_none()
 
     async def update(self, conversation_id: str, **values: Any) -> None:
         async with self.sessions.begin() as session:
             await session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**values))
 
-    async def delete_conversation(self, conversation_id: str) -> None:
+    async def delete_conversations(
+        self, conversation_ids: Sequence[str], still: Sequence[ColumnElement[bool]] = (), rasa_job: bool = False
+    ) -> list[str]:
+        """Delete conversations with their messages and feedback; returns the ids deleted.
+
+        ``still`` re-checks conditions in the deleting statement itself (retention: still
+        expired, still not with a person). With ``rasa_job`` a deletion job for Rasa's tracker
+        is written in the same transaction, so Rasa's copy is deleted even if Rasa's database is
+        unreachable right now (handoff/retention.py retries the jobs).
+        """
+        if not conversation_ids:
+            return []
         async with self.sessions.begin() as session:
-            await session.execute(delete(Feedback).where(Feedback.conversation_id == conversation_id))
-            await session.execute(delete(Message).where(Message.conversation_id == conversation_id))
-            await session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+            deleted = list(
+                (
+                    await session.scalars(
+                        delete(Conversation)
+                        .where(Conversation.id.in_(conversation_ids), *still)
+                        .returning(Conversation.id)
+                    )
+                ).all()
+            )
+            if deleted:
+                # the foreign keys cascade; said explicitly for databases that were created without them
+                await session.execute(delete(Feedback).where(Feedback.conversation_id.in_(deleted)))
+                await session.execute(delete(Message).where(Message.conversation_id.in_(deleted)))
+                if rasa_job:
+                    now = utcnow()
+                    await session.execute(
+                        insert(DeletionJob),
+                        [
+                            {"conversation_id": c, "requested_at": now, "attempts": 0, "next_attempt_at": now}
+                            for c in deleted
+                        ],
+                    )
+        return deleted
+
+    async def expired_conversations(self, cutoff: dt.datetime, limit: int) -> list[str]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.scalars(select(Conversation.id).where(*self.expired_conditions(cutoff)).limit(limit))
+                ).all()
+            )
+
+    @staticmethod
+    def expired_conditions(cutoff: dt.datetime) -> list[ColumnElement[bool]]:
+        """Retention: no activity since ``cutoff`` and no person handling it."""
+        return [Conversation.last_activity_at < cutoff, Conversation.state.in_((states.BOT, states.CLOSED))]
+
+    async def due_deletion_jobs(self, limit: int = 500) -> list[str]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(DeletionJob.conversation_id)
+                        .where(DeletionJob.next_attempt_at <= utcnow())
+                        .order_by(DeletionJob.next_attempt_at)
+                        .limit(limit)
+                    )
+                ).all()
+            )
+
+    async def deletion_jobs_done(self, conversation_ids: Sequence[str]) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(delete(DeletionJob).where(DeletionJob.conversation_id.in_(conversation_ids)))
+
+    async def deletion_jobs_failed(self, conversation_ids: Sequence[str], retry_in: dt.timedelta) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(DeletionJob)
+                .where(DeletionJob.conversation_id.in_(conversation_ids))
+                .values(attempts=DeletionJob.attempts + 1, next_attempt_at=utcnow() + retry_in)
+            )
+
+    async def deletion_job_attempts(self, conversation_ids: Sequence[str]) -> int:
+        async with self.sessions() as session:
+            return int(
+                await session.scalar(
+                    select(func.max(DeletionJob.attempts)).where(DeletionJob.conversation_id.in_(conversation_ids))
+                )
+                or 0
+            )
+
+    async def deletion_jobs_settled(
+        self, conversation_ids: Sequence[str], requested_before: dt.datetime
+    ) -> tuple[list[str], list[str]]:
+        """Split jobs into those requested before the moment (finished by this purge) and the rest."""
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(DeletionJob.conversation_id, DeletionJob.requested_at).where(
+                        DeletionJob.conversation_id.in_(conversation_ids)
+                    )
+                )
+            ).all()
+        settled = [c for c, at in rows if (aware(at) or requested_before) <= requested_before]
+        return settled, [c for c, _ in rows if c not in set(settled)]
+
+    async def deletion_jobs_postpone(self, conversation_ids: Sequence[str], delay: dt.timedelta) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(DeletionJob)
+                .where(DeletionJob.conversation_id.in_(conversation_ids))
+                .values(next_attempt_at=utcnow() + delay)
+            )
+
+    async def pending_deletion_jobs(self) -> int:
+        async with self.sessions() as session:
+            return int(await session.scalar(select(func.count()).select_from(DeletionJob)) or 0)
 
     async def queue(self, departments: Optional[Sequence[str]] = None) -> list[Conversation]:
         """Queued conversations, returned ones first, then oldest first."""
@@ -113,6 +246,17 @@ class Store:
         statement = statement.order_by(Conversation.priority.desc(), Conversation.queued_at, Conversation.id)
         async with self.sessions() as session:
             return list((await session.scalars(statement)).all())
+
+    async def queue_length(self, department: str) -> int:
+        async with self.sessions() as session:
+            return int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(Conversation)
+                    .where(Conversation.state == states.QUEUED, Conversation.department == department)
+                )
+                or 0
+            )
 
     async def still_queued(self, conversation_ids: Sequence[str]) -> set[str]:
         if not conversation_ids:
@@ -176,17 +320,30 @@ class Store:
             )
             return list(rows.all())
 
+    async def readable_conversation(
+        self, conversation_id: str, identity: Identity
+    ) -> tuple[Optional[Conversation], bool]:
+        """The conversation if ``identity`` may read it (handoff/access.py), and whether it exists."""
+        rule = access.readable(identity)
+        statement = select(Conversation, rule if rule is not None else true()).where(Conversation.id == conversation_id)
+        async with self.sessions() as session:
+            row = (await session.execute(statement)).one_or_none()
+        if row is None:
+            return None, False
+        return (row[0] if row[1] else None), True
+
     async def search(
         self,
-        departments: Optional[Sequence[str]],
+        reader: Identity,
         state: Optional[str] = None,
         text: Optional[str] = None,
         limit: int = 50,
         before: Optional[dt.datetime] = None,
     ) -> list[Conversation]:
         statement = select(Conversation)
-        if departments is not None:
-            statement = statement.where(Conversation.department.in_(departments))
+        rule = access.readable(reader)
+        if rule is not None:
+            statement = statement.where(rule)
         if state:
             statement = statement.where(Conversation.state == state)
         if before is not None:
@@ -235,6 +392,51 @@ class Store:
         async with self.sessions() as session:
             return list((await session.scalars(statement.order_by(Message.id).limit(limit))).all())
 
+    async def latest_messages(
+        self, conversation_id: str, limit: int, before: Optional[int] = None, include_notes: bool = False
+    ) -> tuple[list[Message], bool]:
+        """The newest ``limit`` messages (older than ``before``), oldest first, and whether there are older ones."""
+        statement = select(Message).where(Message.conversation_id == conversation_id)
+        if before is not None:
+            statement = statement.where(Message.id < before)
+        if not include_notes:
+            statement = statement.where(Message.sender != "note")
+        async with self.sessions() as session:
+            rows = list((await session.scalars(statement.order_by(Message.id.desc()).limit(limit + 1))).all())
+        more = len(rows) > limit
+        return list(reversed(rows[:limit])), more
+
+    async def answered_after(self, conversation_id: str, message_id: int) -> bool:
+        """Whether anyone (bot, agent, the gateway) said something after this message."""
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(Message.id)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.id > message_id,
+                    Message.sender.in_(("bot", "agent", "system")),
+                )
+                .limit(1)
+            )
+        return found is not None
+
+    async def topic_department(self, conversation_id: str, scan: int = 50) -> Optional[str]:
+        """The department of the knowledge-base article the bot answered with last: where the
+        conversation's topic belongs (docs/bot-contract.md: a `kb_article` names its department)."""
+        async with self.sessions() as session:
+            data = (
+                await session.scalars(
+                    select(Message.data)
+                    .where(Message.conversation_id == conversation_id, Message.sender == "bot")
+                    .order_by(Message.id.desc())
+                    .limit(scan)
+                )
+            ).all()
+        for item in data:
+            if isinstance(item, dict) and item.get("kb_article") and isinstance(item.get("department"), str):
+                return str(item["department"])
+        return None
+
     async def recent_messages(self, conversation_ids: Sequence[str], per_conversation: int) -> dict[str, list[Message]]:
         """The latest messages (no notes) of each conversation, oldest first: one query for a whole queue."""
         if not conversation_ids:
@@ -277,6 +479,10 @@ class Store:
         async with self.sessions() as session:
             return await session.get(User, user_id)
 
+    async def active_user(self, username: str) -> Optional[User]:
+        async with self.sessions() as session:
+            return await session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+
     async def users(self) -> list[tuple[User, list[str]]]:
         async with self.sessions() as session:
             users = (await session.scalars(select(User).order_by(User.username))).all()
@@ -306,11 +512,52 @@ class Store:
         return user
 
     async def set_password(self, username: str, password_hash: str) -> bool:
+        """A new password; every login of the account ends (open consoles are closed within seconds)."""
         async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(User).where(User.username == username).values(password_hash=password_hash)
+            user_id = await session.scalar(
+                update(User).where(User.username == username).values(password_hash=password_hash).returning(User.id)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            if user_id is None:
+                return False
+            await session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
+        return True
+
+    async def update_user(
+        self,
+        username: str,
+        *,
+        display_name: Optional[str] = None,
+        role: Optional[str] = None,
+        departments: Optional[Sequence[str]] = None,
+        max_chats: Optional[int] = None,
+        active: Optional[bool] = None,
+    ) -> Optional[User]:
+        """Change an account; open consoles follow within seconds (handoff/agent.py checks them).
+        Deactivating ends every login of the account."""
+        values: dict[str, Any] = {
+            key: value
+            for key, value in (
+                ("display_name", display_name),
+                ("role", role),
+                ("max_chats", max_chats),
+                ("active", active),
+            )
+            if value is not None
+        }
+        async with self.sessions.begin() as session:
+            user = await session.scalar(select(User).where(User.username == username))
+            if user is None:
+                return None
+            if values:
+                await session.execute(update(User).where(User.id == user.id).values(**values))
+            if departments is not None:
+                await session.execute(delete(AgentDepartment).where(AgentDepartment.user_id == user.id))
+                for department in sorted(set(departments)):
+                    session.add(AgentDepartment(user_id=user.id, department=department))
+            if active is False:
+                await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        async with self.sessions() as session:
+            return await session.get(User, user.id)
 
     async def audit(
         self, actor_id: Optional[int], action: str, target: Optional[str], detail: Optional[dict[str, Any]] = None

@@ -35,6 +35,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Unfortunately no one from {department} is available in the chat right now. You can reach them "
         "by e-mail at {email} or by phone on {phone}.",
     },
+    "queue_full": {
+        "de": "Im Moment sind alle Mitarbeiterinnen und Mitarbeiter aus dem Team {department} im Gespräch, und "
+        "die Warteschlange ist voll. Bitte versuchen Sie es später noch einmal, oder schreiben Sie an {email} "
+        "beziehungsweise rufen Sie {phone} an.",
+        "en": "All members of staff of {department} are busy at the moment and the queue is full. Please try "
+        "again later, or write to {email} or call {phone}.",
+    },
+    "too_many_handoffs": {
+        "de": "Von Ihrem Anschluss wurde in kurzer Zeit sehr oft nach einer Mitarbeiterin oder einem Mitarbeiter "
+        "gefragt. Bitte versuchen Sie es später noch einmal, oder schreiben Sie an {email} beziehungsweise "
+        "rufen Sie {phone} an.",
+        "en": "Your connection has asked for a member of staff very often in a short time. Please try again "
+        "later, or write to {email} or call {phone}.",
+    },
     "closed_hours": {
         "de": "{department} ist gerade nicht besetzt. {when} Sie erreichen die Stelle per E-Mail an {email}.",
         "en": "{department} is not staffed right now. {when} You can reach them by e-mail at {email}.",

@@ -6,6 +6,7 @@ Nothing a client sends is trusted for identity: agent ids, roles and names come 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -17,6 +18,10 @@ DEPARTMENT_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 MAX_PAGE = 500
 MAX_DEPTH = 4
 MAX_KEYS = 50
+MAX_ID = 2**53 - 1  # the largest integer JavaScript represents exactly; ids in the database are smaller
+# NUL cannot be stored by Postgres (and would be by SQLite); a lone surrogate cannot be encoded as
+# UTF-8 by either database or by the WebSocket. Both are refused wherever a client sends text.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Invalid(ValueError):
@@ -43,16 +48,32 @@ def check_plain(value: Any, depth: int = 0) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise Invalid("invalid", "field names must be text")
+            check_storable(key)
             check_plain(item, depth + 1)
     elif isinstance(value, list):
         if len(value) > MAX_KEYS:
             raise Invalid("invalid", "too many items")
         for item in value:
             check_plain(item, depth + 1)
+    elif isinstance(value, str):
+        check_storable(value)
     elif isinstance(value, (bytes, bytearray, memoryview)):
         raise Invalid("invalid", "binary data is not accepted")
-    elif value is not None and not isinstance(value, (str, int, float, bool)):
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid("invalid", "numbers must be finite")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_ID:
+            raise Invalid("invalid", "number out of range")
+    elif value is not None and not isinstance(value, bool):
         raise Invalid("invalid", "unsupported value")
+
+
+def check_storable(value: str) -> str:
+    """Text that both databases and the wire can hold: no NUL, no lone surrogate."""
+    if UNSTORABLE.search(value):
+        raise Invalid("invalid", "the text contains characters that cannot be stored")
+    return value
 
 
 def _text(data: dict[str, Any], key: str, max_chars: int, required: bool = True) -> str:
@@ -84,7 +105,7 @@ class SessionRequest:
 
 def session_request(data: Any) -> SessionRequest:
     if data is None or isinstance(data, str):  # some widgets send the id as a plain string
-        data = {"session_id": data}
+        data = {"session_id": data if isinstance(data, str) and not UNSTORABLE.search(data) else None}
     payload = _require_dict(data)
     value = payload.get("session_id")
     if isinstance(value, str) and SESSION_ID.match(value):
@@ -125,7 +146,7 @@ def after_id(data: Any) -> int:
     value = payload.get("after", 0)
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         raise Invalid("invalid", "after must be a message id")
     return value
 
@@ -144,6 +165,20 @@ def conversation_id(data: Any) -> str:
     if not isinstance(value, str) or not CONVERSATION_ID.match(value):
         raise Invalid("invalid", "conversation_id is malformed")
     return value
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    conversation_id: str
+    before: int
+
+
+def history_page(data: Any) -> HistoryPage:
+    payload = _require_dict(data)
+    before = payload.get("before")
+    if isinstance(before, bool) or not isinstance(before, int) or not 1 <= before <= MAX_ID:
+        raise Invalid("invalid", "before must be a message id")
+    return HistoryPage(conversation_id(payload), before)
 
 
 @dataclass(frozen=True)
@@ -179,7 +214,7 @@ def transfer(data: Any) -> Transfer:
     payload = _require_dict(data)
     department = _optional_id(payload, "department", DEPARTMENT_ID)
     agent = payload.get("agent_id")
-    if agent is not None and (isinstance(agent, bool) or not isinstance(agent, int) or agent < 1):
+    if agent is not None and (isinstance(agent, bool) or not isinstance(agent, int) or not 1 <= agent <= MAX_ID):
         raise Invalid("invalid", "agent_id must be an account id")
     if (department is None) == (agent is None):
         raise Invalid("invalid", "name either a department or an agent")
@@ -196,7 +231,7 @@ def feedback(data: Any) -> Feedback:
     payload = _require_dict(data)
     message_id = payload.get("message_id")
     helpful = payload.get("helpful")
-    if isinstance(message_id, bool) or not isinstance(message_id, int) or message_id < 1:
+    if isinstance(message_id, bool) or not isinstance(message_id, int) or not 1 <= message_id <= MAX_ID:
         raise Invalid("invalid", "message_id must be a message id")
     if not isinstance(helpful, bool):
         raise Invalid("invalid", "helpful must be true or false")

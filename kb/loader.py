@@ -53,7 +53,7 @@ CITY_FIELDS = {
     "closed_days",
     "departments",
 }
-DEPARTMENT_FIELDS = {"id", "name", "name_en", "aliases", "email", "phone", "address", "hours"}
+DEPARTMENT_FIELDS = {"id", "name", "name_en", "aliases", "email", "phone", "address", "hours", "max_queue"}
 
 
 @dataclass(frozen=True)
@@ -328,6 +328,9 @@ def _read_department(raw: Dict[str, Any], reader: _Reader, file: str, prefix: st
                 continue
             parsed.append(TimeRange(start, end))
         hours[day] = tuple(sorted(parsed, key=lambda r: r.start))
+    max_queue = raw.get("max_queue")
+    if max_queue is not None and (isinstance(max_queue, bool) or not isinstance(max_queue, int) or max_queue < 1):
+        reader.problem(file, prefix + "max_queue", "must be a whole number of at least 1 (waiting citizens)")
     if len(reader.problems) > before:
         return None
     name_en = raw.get("name_en")
@@ -340,6 +343,7 @@ def _read_department(raw: Dict[str, Any], reader: _Reader, file: str, prefix: st
         name_en=name_en if isinstance(name_en, str) else None,
         hours=hours,
         aliases=reader.strings(file, raw, "aliases", prefix),
+        max_queue=max_queue if isinstance(max_queue, int) else None,
     )
 
 

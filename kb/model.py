@@ -91,6 +91,7 @@ class Department:
     name_en: Optional[str] = None
     aliases: Tuple[str, ...] = ()  # words citizens use for it: "Einwohnermeldeamt", "Zulassungsstelle"
     hours: Dict[str, Tuple[TimeRange, ...]] = field(default_factory=dict)
+    max_queue: Optional[int] = None  # waiting citizens at most; None: the gateway's MAX_QUEUE_LENGTH
 
     def display_name(self, language: str = "de") -> str:
         if language == "en" and self.name_en:

@@ -38,7 +38,7 @@ class StackSettings:
     gateway_host: str = "127.0.0.1"
     model: Path = ROOT / "models" / "citybot.tar.gz"
     var_dir: Path = ROOT / "var"
-    rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))  # never starts with "-"
+    rasa_token: str = field(default_factory=lambda: secrets.token_hex(24))  # 48 characters: bot/serve.py wants >= 32
     extra_env: Dict[str, str] = field(default_factory=dict)
     with_gateway: bool = True
 
@@ -55,6 +55,13 @@ class StackSettings:
         if env.get("RASA_TOKEN"):
             settings = replace(settings, rasa_token=env["RASA_TOKEN"])
         return settings
+
+    def rasa_auth_header(self, lifetime: float = 300.0) -> Dict[str, str]:
+        """``Authorization`` for Rasa's HTTP API: a JWT signed with the token, as the gateway sends it."""
+        import jwt  # PyJWT: both environments have it (Rasa depends on it)
+
+        payload = {"user": {"username": "citychat-test", "role": "admin"}, "exp": int(time.time() + lifetime)}
+        return {"Authorization": f"Bearer {jwt.encode(payload, self.rasa_token, algorithm='HS256')}"}
 
     @property
     def rasa_url(self) -> str:
@@ -183,11 +190,16 @@ def rasa_process(settings: StackSettings) -> ManagedProcess:
     (settings.var_dir / "rasa").mkdir(parents=True, exist_ok=True)
     env["ACTION_ENDPOINT_URL"] = f"{settings.actions_url}/webhook"
     env["RASA_TRACKER_DB"] = str(settings.var_dir / "rasa" / "tracker.db")
+    # The secret goes through the environment: bot/serve.py starts Rasa with JWT authentication,
+    # so it is never on a command line (`ps`) nor, as `?token=`, in a URL of an access log.
+    env.pop("RASA_TOKEN_FILE", None)
+    env["RASA_TOKEN"] = settings.rasa_token
     return ManagedProcess(
         "rasa",
         [
-            str(BOT_BIN / "rasa"),
-            "run",
+            str(BOT_BIN / "python"),
+            "-m",
+            "bot.serve",
             "--model",
             str(settings.model),
             "--endpoints",
@@ -199,8 +211,6 @@ def rasa_process(settings: StackSettings) -> ManagedProcess:
             "--port",
             str(settings.rasa_port),
             "--enable-api",
-            "--auth-token",
-            settings.rasa_token,
         ],
         env,
         settings.var_dir / "log" / "rasa.log",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from handoff import jsonsafe
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -19,12 +22,15 @@ MIGRATION_LOCK_ID = 7_355_608
 
 
 def create_engine(database_url: str) -> AsyncEngine:
+    """The gateway's engine. ``hide_parameters``: a failing statement is logged without its
+    values, which may be a citizen's text; the JSON columns use the total serialiser."""
+    common: dict[str, Any] = {"hide_parameters": True, "json_serializer": jsonsafe.dumps}
     if database_url.startswith("sqlite"):
         Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has one writer anyway, and writers competing for its lock would
         # wait in SQLite's sleeping busy handler; queueing for the connection in asyncio is fair and fast.
         engine = create_async_engine(
-            database_url, connect_args={"timeout": 15}, pool_size=1, max_overflow=0, pool_timeout=30
+            database_url, connect_args={"timeout": 15}, pool_size=1, max_overflow=0, pool_timeout=30, **common
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -44,6 +50,7 @@ def create_engine(database_url: str) -> AsyncEngine:
         pool_pre_ping=True,
         pool_timeout=10,
         connect_args={"timeout": 10, "command_timeout": 10},
+        **common,
     )
 
 

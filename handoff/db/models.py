@@ -93,7 +93,36 @@ class LoginSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)  # absolute lifetime
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # idle expiry counts from here
+
+
+class LoginFailure(Base):
+    """Failed logins per account and address, and per address: the growing delays' memory.
+
+    ``key`` is a hash of what is counted (never the address or name in clear); rows expire a day
+    after their last failure."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    blocked_until: Mapped[Optional[dt.datetime]] = mapped_column()
+
+
+class DeletionJob(Base):
+    """A deleted conversation whose data in Rasa's tracker store is still to be deleted.
+
+    Written in the same transaction that deletes the gateway's rows, so no deletion is
+    forgotten when Rasa's database is unreachable; retried until done."""
+
+    __tablename__ = "deletion_jobs"
+
+    conversation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 class AuditEntry(Base):

@@ -6,7 +6,7 @@ import json
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Dict, Optional
 
 import pytest
 
@@ -16,9 +16,9 @@ from tools.stack import Stack, rasa_process
 pytestmark = pytest.mark.stack
 
 
-def call(url: str, body: Any = None) -> Any:
+def call(url: str, body: Any = None, headers: Optional[Dict[str, str]] = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -41,7 +41,7 @@ def test_a_restarted_rasa_remembers_the_conversation(bot: Stack, tmp_path: Path)
     second.start()
     try:
         second.wait_ready()
-        tracker = call(f"{base}/conversations/restart-test/tracker?token={settings.rasa_token}")
+        tracker = call(f"{base}/conversations/restart-test/tracker", headers=settings.rasa_auth_header())
         assert tracker["slots"]["last_article"] == "reisepass"
         texts = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
         assert texts == ["Was kostet ein Reisepass?"]

@@ -9,7 +9,8 @@ from typing import Any, Callable, Optional
 import aiohttp
 import socketio
 
-ORIGIN = "http://www.musterstadt.test"
+ORIGIN = "http://www.musterstadt.test"  # a city page that embeds the widget (ALLOWED_ORIGINS)
+CONSOLE_ORIGIN = "http://chat.musterstadt.test"  # where the console is served from (CONSOLE_ORIGINS)
 TIMEOUT = 15.0
 
 
@@ -131,7 +132,7 @@ class Citizen:
         await dispose(self.sio)
 
 
-async def login(base_url: str, username: str, password: str, origin: str = ORIGIN) -> str:
+async def login(base_url: str, username: str, password: str, origin: str = CONSOLE_ORIGIN) -> str:
     async with (
         aiohttp.ClientSession() as session,
         session.post(
@@ -143,7 +144,7 @@ async def login(base_url: str, username: str, password: str, origin: str = ORIGI
 
 
 class Agent:
-    def __init__(self, url: str, username: str, password: str, origin: str = ORIGIN) -> None:
+    def __init__(self, url: str, username: str, password: str, origin: str = CONSOLE_ORIGIN) -> None:
         self.url = url
         self.origin = origin
         self.username = username

@@ -22,8 +22,10 @@ from typing import AsyncIterator, Callable, Iterator, Optional
 import asyncpg
 import pytest
 
+from handoff.db.engine import create_engine, migrate
+from handoff.store import Store
 from tests.conftest import free_port, skip_or_fail
-from tests.handoff.clients import ORIGIN, Agent
+from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent
 from tools.stack import ROOT, ManagedProcess, Stack, StackSettings, gateway_process
 
 PASSWORD = "correct horse battery staple"
@@ -88,11 +90,17 @@ def base_overrides(database_url: str, redis_url: str = "", **extra: str) -> dict
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "ALLOWED_ORIGINS": ORIGIN,
+        "CONSOLE_ORIGINS": CONSOLE_ORIGIN,
         "SWEEP_INTERVAL_SECONDS": "0.5",
+        "SESSION_CHECK_SECONDS": "0.5",
         "IP_RATE_PER_SECOND": "1000",
         "IP_RATE_BURST": "2000",
         "MAX_CONNECTIONS_PER_IP": "1000",
-        "LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+        "SESSIONS_PER_MINUTE_PER_IP": "100000",
+        "HANDOFFS_PER_HOUR_PER_IP": "100000",
+        "MAX_QUEUE_LENGTH": "1000",
+        "LOGIN_FREE_ATTEMPTS": "1000",
+        "LOGIN_ADDRESS_FREE_ATTEMPTS": "1000",
     }
     overrides.update(extra)
     return overrides
@@ -140,6 +148,27 @@ def redis_server_url() -> Optional[str]:
     host_port = url.split("://", 1)[-1].split("/", 1)[0].split("@")[-1]
     host, _, port = host_port.partition(":")
     return url if reachable(host or "127.0.0.1", int(port or 6379)) else None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """The gateway's store in this process, on SQLite and on Postgres (no sockets, no Rasa)."""
+    if request.param == "sqlite":
+        url, cleanup = f"sqlite+aiosqlite:///{tmp_path / 'writer.db'}", None
+    else:
+        server = postgres_server_url()
+        if server is None:
+            skip_or_fail("Postgres (127.0.0.1:5432) is not reachable")
+        assert server is not None
+        name = f"citychat_writer_{uuid.uuid4().hex[:8]}"
+        await _create_database(server, name)
+        url, cleanup = server.rsplit("/", 1)[0] + "/" + name, (server, name)
+    engine = create_engine(url)
+    await migrate(engine)
+    yield Store(engine)
+    await engine.dispose()
+    if cleanup:
+        await _drop_database(*cleanup)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres+redis"])

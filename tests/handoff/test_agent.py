@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 import socketio
 
-from tests.handoff.clients import ORIGIN, Agent, Citizen, expect_refused, login
+from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent, Citizen, expect_refused, login
 from tests.handoff.conftest import PASSWORD, Gateway
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("office_open")]
@@ -28,11 +28,11 @@ async def queued_citizen(url: str, agent: Agent) -> tuple[Citizen, str]:
 
 
 async def test_without_login_the_agent_namespace_refuses(agent_url: str) -> None:
-    await expect_refused(agent_url, namespaces=["/agent"], headers={"Origin": ORIGIN})
+    await expect_refused(agent_url, namespaces=["/agent"], headers={"Origin": CONSOLE_ORIGIN})
     await expect_refused(
         agent_url,
         namespaces=["/agent"],
-        headers={"Origin": ORIGIN, "Cookie": "citychat_session=forged-token"},
+        headers={"Origin": CONSOLE_ORIGIN, "Cookie": "citychat_session=forged-token"},
         auth={"role": "supervisor", "user_id": 1},
     )
 
@@ -48,12 +48,14 @@ async def test_wrong_password_is_refused(agent_url: str) -> None:
         async with session.post(
             f"{agent_url}/api/login",
             json={"username": "anna", "password": "wrong password!"},
-            headers={"Origin": ORIGIN},
+            headers={"Origin": CONSOLE_ORIGIN},
         ) as response:
             assert response.status == 401
             assert "citychat_session" not in response.cookies
         async with session.post(
-            f"{agent_url}/api/login", json={"username": "nobody", "password": "x" * 20}, headers={"Origin": ORIGIN}
+            f"{agent_url}/api/login",
+            json={"username": "nobody", "password": "x" * 20},
+            headers={"Origin": CONSOLE_ORIGIN},
         ) as response:
             assert response.status == 401
         async with session.post(
@@ -62,13 +64,19 @@ async def test_wrong_password_is_refused(agent_url: str) -> None:
             headers={"Origin": "http://evil.test"},
         ) as response:
             assert response.status == 403
+        async with session.post(  # a city page embedding the widget is not the console
+            f"{agent_url}/api/login", json={"username": "anna", "password": PASSWORD}, headers={"Origin": ORIGIN}
+        ) as response:
+            assert response.status == 403
 
 
 async def test_login_cookie_is_httponly_and_strict(agent_url: str) -> None:
     async with (
         aiohttp.ClientSession() as session,
         session.post(
-            f"{agent_url}/api/login", json={"username": "anna", "password": PASSWORD}, headers={"Origin": ORIGIN}
+            f"{agent_url}/api/login",
+            json={"username": "anna", "password": PASSWORD},
+            headers={"Origin": CONSOLE_ORIGIN},
         ) as response,
     ):
         cookie = response.headers["Set-Cookie"]
@@ -274,7 +282,7 @@ async def test_token_from_login_is_the_only_identity(agent_url: str) -> None:
     async with aiohttp.ClientSession(cookies={"citychat_session": token}) as session:
         async with session.get(f"{agent_url}/api/me") as response:
             assert (await response.json())["user"]["username"] == "anna"
-        async with session.post(f"{agent_url}/api/logout", headers={"Origin": ORIGIN}) as response:
+        async with session.post(f"{agent_url}/api/logout", headers={"Origin": CONSOLE_ORIGIN}) as response:
             assert response.status == 200
     async with (
         aiohttp.ClientSession(cookies={"citychat_session": token}) as session,

@@ -27,7 +27,7 @@ async def rasa_tracker(bot: Stack, conversation_id: str) -> dict[str, Any]:
     url = f"{bot.settings.rasa_url}/conversations/{conversation_id}/tracker"
     async with (
         aiohttp.ClientSession() as session,
-        session.get(url, params={"token": bot.settings.rasa_token}) as response,
+        session.get(url, headers=bot.settings.rasa_auth_header()) as response,
     ):
         assert response.status == 200
         tracker: dict[str, Any] = await response.json()

@@ -9,7 +9,7 @@ from typing import Callable
 import aiohttp
 import pytest
 
-from tests.handoff.clients import ORIGIN, Agent, Citizen, expect_refused, login
+from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent, Citizen, expect_refused, login
 from tests.handoff.conftest import PASSWORD, Gateway
 
 pytestmark = pytest.mark.stack
@@ -152,17 +152,21 @@ async def test_unknown_events_and_forged_connect_events_are_ignored(citizen_url:
 
 async def test_http_api_refuses_bad_requests(citizen_url: str) -> None:
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{citizen_url}/api/login", data="username=anna", headers={"Origin": ORIGIN}) as r:
+        async with session.post(
+            f"{citizen_url}/api/login", data="username=anna", headers={"Origin": CONSOLE_ORIGIN}
+        ) as r:
             assert r.status == 415
             assert (await r.json())["error"] == "unsupported_media_type"
         async with session.post(
-            f"{citizen_url}/api/login", data="{not json", headers={"Origin": ORIGIN, "Content-Type": "application/json"}
+            f"{citizen_url}/api/login",
+            data="{not json",
+            headers={"Origin": CONSOLE_ORIGIN, "Content-Type": "application/json"},
         ) as r:
             assert r.status == 400
         async with session.post(
             f"{citizen_url}/api/login",
             data=json.dumps({"username": "a" * 70_000}),
-            headers={"Origin": ORIGIN, "Content-Type": "application/json"},
+            headers={"Origin": CONSOLE_ORIGIN, "Content-Type": "application/json"},
         ) as r:
             assert r.status == 413
         async with session.get(f"{citizen_url}/api/conversations") as r:

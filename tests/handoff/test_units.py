@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from handoff import contract, jsonsafe, states, validation
-from handoff.ratelimit import ConnectionCounter, RateLimiter
+from handoff import addresses, contract, jsonsafe, states, validation
+from handoff.pages import security_headers_for
+from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings, SettingsError
+from handoff.throttle import delay_after
 
 
 def test_state_transitions() -> None:
@@ -124,11 +126,61 @@ def test_token_bucket_memory_is_bounded() -> None:
     assert len(limiter._buckets) <= 100
 
 
-def test_connection_counter() -> None:
-    counter = ConnectionCounter(2)
-    assert counter.acquire("1.2.3.4") and counter.acquire("1.2.3.4") and not counter.acquire("1.2.3.4")
-    counter.release("1.2.3.4")
-    assert counter.acquire("1.2.3.4")
+def test_text_that_no_database_can_store_is_refused_everywhere() -> None:
+    """NUL (Postgres refuses it, SQLite would store it) and lone surrogates (neither UTF-8 nor the
+    WebSocket can carry them) are refused in the text, in customData and in field names."""
+    for bad in (
+        {"message": "IBAN DE02\x00120300000000202051"},
+        {"message": "x\ud800"},
+        {"message": "hi", "customData": {"page": "https://www.musterstadt.de/\udc80"}},
+        {"message": "hi", "customData": {"note\x00": 1}},
+        {"message": "hi", "customData": {"deep": ["ok", "bad\udfff"]}},
+    ):
+        with pytest.raises(validation.Invalid) as raised:
+            validation.user_uttered(bad, 2000)
+        assert raised.value.code == "invalid"
+    assert validation.user_uttered({"message": "Grüße 👋 \t\n"}, 2000).text == "Grüße 👋 \t\n"
+    assert validation.session_request("\udc80" * 20).session_id is None
+
+
+def test_integers_are_bounded() -> None:
+    for bad in ({"after": 10**30}, {"after": 2**53}, {"after": -1}):
+        with pytest.raises(validation.Invalid):
+            validation.after_id(bad)
+    assert validation.after_id({"after": 2**53 - 1}) == 2**53 - 1
+    with pytest.raises(validation.Invalid):
+        validation.feedback({"message_id": 10**30, "helpful": True})
+    with pytest.raises(validation.Invalid):
+        validation.user_uttered({"message": "x", "customData": {"n": 10**30}}, 10)
+    with pytest.raises(validation.Invalid):
+        validation.history_page({"conversation_id": "a" * 32, "before": 10**20})
+
+
+def test_client_address_behind_trusted_proxies() -> None:
+    assert addresses.client_address("10.0.0.2", "203.0.113.7", 0) == "10.0.0.2"  # header ignored: no proxy
+    assert addresses.client_address("10.0.0.2", "198.51.100.1, 203.0.113.7", 1) == "203.0.113.7"
+    assert addresses.client_address("10.0.0.2", "198.51.100.1, 203.0.113.7, 10.0.0.9", 2) == "203.0.113.7"
+    assert addresses.client_address("10.0.0.2", None, 1) == "10.0.0.2"  # the proxy did not say: its address
+    assert addresses.client_address(None, None, 0) == "unknown"
+
+
+def test_login_delays_grow_and_are_capped() -> None:
+    assert [delay_after(n, 5, 900) for n in range(1, 6)] == [0, 0, 0, 0, 0]
+    assert [delay_after(n, 5, 900) for n in range(6, 10)] == [1, 2, 4, 8]
+    assert delay_after(40, 5, 900) == 900 and delay_after(10**6, 5, 900) == 900
+
+
+def test_json_out_is_total() -> None:
+    """What went into the database once must never make a later broadcast fail."""
+    lone = "page \udc80 end"
+    text = jsonsafe.dumps({"page": lone, "n": float("nan"), "when": object(), lone: [1, float("inf")]})
+    text.encode("utf-8")  # sendable on the WebSocket
+    decoded = json.loads(text)
+    assert decoded["page"] == "page \ufffd end" and decoded["n"] is None and decoded["page \ufffd end"] == [1, None]
+    assert jsonsafe.dumps({"text": "ä 👋"}) == '{"text":"ä 👋"}'
+    for constant in ("NaN", "Infinity", "-Infinity"):  # Python reads them; the validation refuses them
+        with pytest.raises(validation.Invalid):
+            validation.after_id(jsonsafe.loads(f'{{"after": 1, "n": {constant}}}'))
 
 
 def test_json_refuses_deep_nesting_but_not_brackets_in_strings() -> None:
@@ -143,7 +195,17 @@ def test_settings_from_the_environment() -> None:
     settings = Settings.from_env({"GATEWAY_PORT": "9000", "REDIS_URL": "redis://r:6379/0", "RASA_TIMEOUT": "2.5"})
     assert settings.port == 9000 and settings.redis_url == "redis://r:6379/0" and settings.rasa_timeout == 2.5
     assert settings.allowed_origins == ("http://127.0.0.1:9000", "http://localhost:9000")
+    assert settings.console_origins == ("http://127.0.0.1:9000", "http://localhost:9000")
+    split = Settings.from_env(
+        {"ALLOWED_ORIGINS": "https://www.musterstadt.de", "CONSOLE_ORIGINS": "https://chat.musterstadt.de/"}
+    )
+    assert split.allowed_origins == ("https://www.musterstadt.de",)
+    assert split.console_origins == ("https://chat.musterstadt.de",)
     for bad, message in [
+        ({"RASA_TOKEN": "change-me-to-a-long-random-token"}, "RASA_TOKEN still contains the placeholder"),
+        ({"DATABASE_URL": "postgresql+asyncpg://gateway:CHANGE-ME@db/gateway"}, "DATABASE_URL"),
+        ({"REDIS_URL": "redis://:change-me@redis:6379/0"}, "REDIS_URL"),
+        ({"CONSOLE_ORIGINS": "*"}, "CONSOLE_ORIGINS"),
         ({"ALLOWED_ORIGINS": "*"}, "'\\*' is not allowed"),
         ({"GATEWAY_PORT": "x"}, "GATEWAY_PORT"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
@@ -152,3 +214,12 @@ def test_settings_from_the_environment() -> None:
     ]:
         with pytest.raises(SettingsError, match=message):
             Settings.from_env(bad)
+
+
+def test_security_headers_name_the_gateways_own_origins() -> None:
+    plain = security_headers_for(Settings(console_origins=("http://127.0.0.1:8080",)))
+    assert "connect-src 'self' http://127.0.0.1:8080 ws://127.0.0.1:8080;" in plain["Content-Security-Policy"]
+    assert " ws: " not in plain["Content-Security-Policy"] and "Strict-Transport-Security" not in plain
+    secure = security_headers_for(Settings(console_origins=("https://chat.musterstadt.de",), cookie_secure=True))
+    assert "wss://chat.musterstadt.de" in secure["Content-Security-Policy"]
+    assert secure["Strict-Transport-Security"].startswith("max-age=")

@@ -4,36 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 
-from handoff.db.engine import create_engine, migrate
 from handoff.store import Store
 from handoff.writer import ConversationMissing
-from tests.conftest import skip_or_fail
-from tests.handoff.conftest import _create_database, _drop_database, postgres_server_url
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    if request.param == "sqlite":
-        url, cleanup = f"sqlite+aiosqlite:///{tmp_path / 'writer.db'}", None
-    else:
-        server = postgres_server_url()
-        if server is None:
-            skip_or_fail("Postgres (127.0.0.1:5432) is not reachable")
-        assert server is not None
-        name = f"citychat_writer_{uuid.uuid4().hex[:8]}"
-        await _create_database(server, name)
-        url, cleanup = server.rsplit("/", 1)[0] + "/" + name, (server, name)
-    engine = create_engine(url)
-    await migrate(engine)
-    yield Store(engine)
-    await engine.dispose()
-    if cleanup:
-        await _drop_database(*cleanup)
 
 
 async def test_concurrent_messages_are_each_stored_once_in_order(store: Store) -> None:
@@ -66,7 +41,7 @@ async def test_resent_client_ids_in_one_batch_and_later(store: Store) -> None:
 async def test_a_deleted_conversation_fails_alone(store: Store) -> None:
     alive = await store.create_conversation(uuid.uuid4().hex * 2)
     gone = await store.create_conversation(uuid.uuid4().hex * 2)
-    await store.delete_conversation(gone.id)
+    await store.delete_conversations([gone.id])
     results = await asyncio.gather(
         *(store.add_message(alive.id, "citizen", f"ok {i}", None, None) for i in range(5)),
         store.add_message(gone.id, "citizen", "weg", None, None),

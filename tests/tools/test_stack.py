@@ -29,3 +29,14 @@ def test_ports_and_token_from_the_environment() -> None:
     assert settings.rasa_url == "http://127.0.0.1:6005" and settings.gateway_url == "http://127.0.0.1:9090"
     assert settings.rasa_token == "secret"
     assert not StackSettings.from_env({}).rasa_token.startswith("-")
+
+
+def test_the_tests_sign_rasa_s_api_requests_as_the_gateway_does() -> None:
+    import jwt
+
+    settings = StackSettings(rasa_token="t" * 48)
+    scheme, _, token = settings.rasa_auth_header()["Authorization"].partition(" ")
+    assert scheme == "Bearer"
+    payload = jwt.decode(token, settings.rasa_token, algorithms=["HS256"])
+    assert payload["user"]["role"] == "admin" and payload["exp"] > 0
+    assert len(StackSettings().rasa_token) >= 32  # what bot/serve.py asks for
