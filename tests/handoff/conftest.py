@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -19,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator, Callable, Iterator, Optional
 
+import aiohttp
 import asyncpg
 import pytest
+from aiohttp import web
 
 from handoff.db.engine import create_engine, migrate
 from handoff.store import Store
@@ -250,3 +253,59 @@ async def ben(agent_url: str) -> AsyncIterator[Agent]:
 def office_open(fake_now: Callable[[str], None]) -> None:
     """Monday 10:00: the service centre, Bürgeramt and Standesamt are open."""
     fake_now(MONDAY_MORNING)
+
+
+class RasaSwitch:
+    """A stand-in address for Rasa that forwards to the real one, hangs, or is down: what the
+    gateway sees when Rasa (or the network to it) fails, switched while the gateway runs."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.mode = "up"  # "up" | "hang" | "down"
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.mode == "hang":
+            await asyncio.sleep(3600)
+        if self.mode == "down":
+            raise web.HTTPBadGateway()
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
+            session.request(
+                request.method,
+                self.target + request.path_qs,
+                data=await request.read(),
+                headers={k: v for k, v in request.headers.items() if k.lower() in ("content-type", "authorization")},
+            ) as upstream,
+        ):
+            return web.Response(status=upstream.status, body=await upstream.read(), content_type=upstream.content_type)
+
+
+@pytest.fixture
+async def rasa_switch(bot: Stack) -> AsyncIterator[RasaSwitch]:
+    switch = RasaSwitch(bot.settings.rasa_url)
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", switch.handle)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    switch.url = f"http://127.0.0.1:{port}"
+    yield switch
+    await runner.cleanup()
+
+
+async def execute_sql(database_url: str, sql: str, *params: object) -> None:
+    """Test data written straight to a gateway's database (SQLite or Postgres); qmark parameters."""
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.split("///", 1)[1]) as db:
+            db.execute(sql, params)
+        return
+    numbered = sql
+    for index in range(1, len(params) + 1):
+        numbered = numbered.replace("?", f"${index}", 1)
+    connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"), timeout=10)
+    try:
+        await connection.execute(numbered, *params)
+    finally:
+        await connection.close()

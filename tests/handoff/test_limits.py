@@ -110,6 +110,9 @@ async def test_engineio_buffer_limit_drops_only_that_connection(citizen_url: str
         ("user_uttered", {"message": "hi", "extra": list(range(100))}, "invalid"),
         ("history_request", {"after": "zero"}, "invalid"),
         ("history_request", {"after": -1}, "invalid"),
+        ("history_request", {"after": 10**30}, "invalid"),  # was `internal`, with a traceback each time
+        ("feedback", {"message_id": 10**30, "helpful": True}, "invalid"),
+        ("user_uttered", {"message": "hi", "customData": {"n": float("inf")}}, "invalid"),
         ("typing", {"typing": "yes"}, "invalid"),
         ("feedback", {"message_id": "1", "helpful": True}, "invalid"),
         ("feedback", {"message_id": True, "helpful": True}, "invalid"),

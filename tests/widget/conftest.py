@@ -52,7 +52,8 @@ def web(bot: Stack, var_dir: Path) -> Iterator[Gateway]:
     create_users(database_url)
     port = free_port()
     origins = f"http://127.0.0.1:{port},http://localhost:{port}"
-    gateway = start_gateway(bot.settings, base_overrides(database_url, ALLOWED_ORIGINS=origins), "gateway-web", port)
+    overrides = base_overrides(database_url, ALLOWED_ORIGINS=origins, CONSOLE_ORIGINS=origins, LOGIN_FREE_ATTEMPTS="3")
+    gateway = start_gateway(bot.settings, overrides, "gateway-web", port)
     yield gateway
     gateway.process.stop()
 

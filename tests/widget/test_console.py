@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from typing import Any, AsyncIterator, Awaitable, Callable
 
+import aiohttp
 import pytest
 from playwright.async_api import Locator, Page, expect
 
@@ -174,17 +176,18 @@ async def test_login_errors_reload_and_logout(page: Page, web: Gateway) -> None:
     await expect(page.get_by_label("Passwort")).to_have_attribute("aria-invalid", "true")
     await expect(page.get_by_label("Passwort")).to_be_focused()
 
-    # the gateway's login limit (10 a minute in production) answers 429
-    await page.route(
-        "**/api/login",
-        lambda route: route.fulfill(
-            status=429, content_type="application/json", body='{"error": "rate_limited", "message": "wait"}'
-        ),
-    )
-    await page.get_by_label("Passwort").fill(PASSWORD)
+    # someone guessing another account's password is slowed down (LOGIN_FREE_ATTEMPTS=3 here)
+    await page.get_by_label("Benutzername").fill("mallory")
+    for attempt in range(4):
+        await page.get_by_label("Passwort").fill(f"guess {attempt}")
+        await page.get_by_role("button", name="Anmelden").click()
+        await expect(page.get_by_role("alert")).to_have_text("Benutzername oder Passwort ist falsch.")
+        await page.get_by_role("alert").evaluate("node => node.textContent = ''")
+    await page.get_by_label("Passwort").fill("guess 5")
     await page.get_by_role("button", name="Anmelden").click()
-    await expect(page.get_by_role("alert")).to_contain_text("Zu viele Anmeldeversuche")
-    await page.unroute("**/api/login")
+    await expect(page.get_by_role("alert")).to_contain_text("Zu viele fehlgeschlagene Anmeldeversuche")
+    await expect(page.get_by_role("alert")).to_contain_text("noch 1 s")
+    await page.get_by_label("Benutzername").fill("anna")  # anna herself is not slowed down
 
     await page.get_by_label("Passwort").fill(PASSWORD)
     await page.get_by_role("button", name="Anmelden").click()
@@ -577,3 +580,63 @@ async def test_waiting_entries_change_colour_and_text_as_they_age(
     colours = {fresh, await oldest.evaluate(background), await newest.evaluate(background)}
     assert len(colours) == 3
     await assert_no_problems(page)
+
+
+async def test_a_long_conversation_opens_at_its_end_and_loads_older_messages(
+    page: Page, web: Gateway, citizens: CitizenFactory
+) -> None:
+    await log_in(page, web)
+    citizen = await citizens()
+    await ask_for_human(citizen)
+    await accept(page, await queue_entry(page, citizen, "Meine erste Frage von vielen."))
+    conversation_id = await conversation_of(web, "Meine erste Frage von vielen.")
+    write_messages(web, conversation_id, [f"Nachricht Nummer {n}" for n in range(260)])  # a very long chat
+
+    await page.reload()  # the chat comes back with hello: its latest 200 messages
+    panel = page.get_by_role("tabpanel")
+    log = transcript(panel)
+    await expect(log.get_by_text("Nachricht Nummer 259", exact=True)).to_be_visible()
+    await expect(log.get_by_text("Nachricht Nummer 60", exact=True)).to_have_count(1)
+    await expect(log.get_by_text("Nachricht Nummer 59", exact=True)).to_have_count(0)
+    older = panel.get_by_role("button", name="Ältere Nachrichten laden")
+    await older.click()
+    await expect(log.get_by_text("Nachricht Nummer 0", exact=True)).to_have_count(1)
+    await expect(log.get_by_text("Meine erste Frage von vielen.")).to_have_count(1)  # the very beginning
+    await expect(page.locator("#announcer")).to_contain_text("ältere Nachrichten geladen")
+    await expect(older).to_be_hidden()  # nothing older left
+    await expect(log).to_be_focused()
+    texts = await log.locator("[data-testid=message]").evaluate_all("nodes => nodes.map(n => Number(n.dataset.id))")
+    assert texts == sorted(texts)  # in order, oldest first
+    await assert_no_problems(page)
+
+
+async def test_a_login_ended_elsewhere_closes_the_console(page: Page, web: Gateway) -> None:
+    await log_in(page, web)
+    cookie = next(c for c in await page.context.cookies() if c["name"] == "citychat_session")
+    async with (  # the agent logs out in another window (or an administrator ends the login)
+        aiohttp.ClientSession(cookies={"citychat_session": cookie["value"]}) as session,
+        session.post(f"{web.url}/api/logout", headers={"Origin": web.url}) as response,
+    ):
+        assert response.status == 200
+    await expect(page.get_by_label("Passwort")).to_be_visible(timeout=10_000)
+    await expect(page.get_by_role("alert")).to_contain_text("Ihre Anmeldung wurde beendet")
+    await expect(page.get_by_text("Angemeldet: Anna Schmidt")).to_be_hidden()
+
+
+async def conversation_of(web: Gateway, text: str) -> str:
+    path = web.database_url.split("///", 1)[1]
+    with sqlite3.connect(path) as db:
+        row = db.execute("SELECT conversation_id FROM messages WHERE text = ?", (text,)).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def write_messages(web: Gateway, conversation_id: str, texts: list[str]) -> None:
+    """Test data: a conversation far longer than a console view holds, written straight to the database."""
+    path = web.database_url.split("///", 1)[1]
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO messages (conversation_id, sender, text, created_at) VALUES (?, ?, ?, ?)",
+            [(conversation_id, "citizen" if n % 2 else "agent", text, now) for n, text in enumerate(texts)],
+        )

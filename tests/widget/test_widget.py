@@ -505,6 +505,39 @@ async def test_another_tab_of_the_session_writes_and_deletes(page: Page, web: Ga
     await assert_harmless(page)
 
 
+async def test_deleting_offline_waits_for_the_gateways_confirmation(page: Page, web: Gateway) -> None:
+    await open_chat(page, web.url)
+    await say(page, "Mein Name ist Erika Mustermann. Was kostet ein Reisepass?")
+    await expect(messages(page, "bot")).to_have_count(1, timeout=ANSWER)
+    session = await session_id(page)
+
+    await page.context.set_offline(True)
+    await expect(page.get_by_role("status").filter(has_text="Die Verbindung ist unterbrochen")).to_be_visible()
+    await page.get_by_role("button", name="Chat löschen").click()
+    await page.get_by_role("button", name="Ja, Chat löschen").click()
+    await expect(page.get_by_role("status").filter(has_text="sobald die Verbindung wieder steht")).to_be_visible()
+    await expect(chat_log(page).locator(".msg")).to_have_count(0)  # hidden here at once ...
+    await expect(page.get_by_text("Der Chat wurde gelöscht.")).to_have_count(0)  # ... but not called deleted
+    assert (await resume(web, session))["new"] is False  # the gateway still has it
+
+    await page.context.set_offline(False)
+    await expect(page.get_by_role("status").filter(has_text="Der Chat wurde gelöscht.")).to_be_visible(timeout=ANSWER)
+    assert (await resume(web, session))["new"] is True  # gone on the server
+    await page.reload()
+    await launcher(page).click()
+    await expect(chat_log(page).locator(".msg")).to_have_count(0)
+    await assert_harmless(page)
+
+
+async def resume(web: Gateway, session: str) -> dict[str, Any]:
+    """What the gateway answers a tab that comes back with this session id."""
+    citizen = await Citizen(web.url, origin=web.url).connect()
+    try:
+        return await citizen.start(session)
+    finally:
+        await citizen.close()
+
+
 async def test_english_page_gets_english_texts(page: Page, web: Gateway) -> None:
     await page.goto(f"{web.url}/widget/demo-en.html")
     english_launcher = page.get_by_role("button", name=re.compile(r"^Chat – Musterstadt citizen services"))

@@ -14,12 +14,15 @@ export class Connection {
   // handlers: {lastId(), onHistory(messages), onReady(status), onSessionReset(), onDisconnect(),
   //            onBotUttered(event), onEcho(entry), onDelivered(event), onTyping(event),
   //            onStatus(status), onDeleted()}
+  // A deletion asked for while offline (storage.pendingDelete) is sent first after a (re)connect;
+  // onDeleted() runs once the gateway confirmed it.
   constructor(config, handlers) {
     this.config = config;
     this.handlers = handlers;
     this.socket = null;
     this.ready = false;
     this.generation = 0; // which connection a running session setup belongs to
+    this.deleting = false; // a deletion asked for while offline is being sent
   }
 
   start() {
@@ -46,7 +49,11 @@ export class Connection {
     socket.on(CITIZEN.DELIVERED, (event) => h.onDelivered(event));
     socket.on(CITIZEN.TYPING, (event) => h.onTyping(event));
     socket.on(CITIZEN.HANDOFF_STATUS, (status) => h.onStatus(status));
-    socket.on(CITIZEN.SESSION_DELETED, () => h.onDeleted());
+    socket.on(CITIZEN.SESSION_DELETED, () => {
+      h.onDeleted();
+      if (!this.deleting) this.restart(); // deleted here or in another tab: a fresh session
+    });
+    socket.on(CITIZEN.RESYNC, () => this.resync());
   }
 
   // Resolves with the ack; rejects when none comes in time (e.g. the connection broke).
@@ -58,6 +65,7 @@ export class Connection {
     const generation = this.generation;
     const current = () => generation === this.generation && this.socket.connected;
     try {
+      if (storage.pendingDelete && !(await this.deletePending(current))) return;
       const known = storage.sessionId;
       const ack = await this.call(CITIZEN.SESSION_REQUEST, { session_id: known });
       if (!current()) return;
@@ -80,6 +88,30 @@ export class Connection {
     } catch {
       // rate-limited or no answer: try again while this connection lasts
       if (current()) setTimeout(() => current() && this.setUp(), RETRY_SESSION_MS);
+    }
+  }
+
+  // The deletion the citizen asked for while offline. Returns false when this connection is no
+  // longer current; throws (so setUp retries) when the gateway did not confirm it.
+  async deletePending(current) {
+    const pending = storage.pendingDelete;
+    this.deleting = true;
+    try {
+      const ack = await this.call(CITIZEN.SESSION_REQUEST, { session_id: pending });
+      if (!current()) return false;
+      if (!ack?.ok) throw new Error(ack?.error ?? "session_request failed");
+      let announced = false;
+      if (ack.session_id === pending) {
+        const deleted = await this.call(CITIZEN.DELETE_CONVERSATION);
+        if (!current()) return false;
+        if (!deleted?.ok) throw new Error(deleted?.error ?? "delete_conversation failed");
+        announced = deleted.deleted === true; // session_deleted came before this ack
+      }
+      storage.clear(); // deleted, or gone already: the next session starts fresh
+      if (!announced) this.handlers.onDeleted();
+      return true;
+    } finally {
+      this.deleting = false;
     }
   }
 

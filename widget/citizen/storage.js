@@ -1,5 +1,6 @@
 // What the widget remembers for this browser tab only (sessionStorage): the session id — the
-// citizen's key to the conversation — and which answers were rated.
+// citizen's key to the conversation —, which answers were rated, and a deletion the citizen
+// asked for while offline (sent when the connection is back).
 // Storage can be unavailable (privacy settings): then nothing is remembered.
 
 const PREFIX = "citychat:";
@@ -28,6 +29,12 @@ export const storage = {
   set sessionId(value) {
     write("session", value);
   },
+  get pendingDelete() {
+    return read("delete");
+  },
+  set pendingDelete(value) {
+    write("delete", value);
+  },
   rated(messageId) {
     return (read("rated") ?? "").split(",").includes(String(messageId));
   },
@@ -36,6 +43,6 @@ export const storage = {
     write("rated", [...ids, String(messageId)].join(","));
   },
   clear() {
-    for (const key of ["session", "rated"]) write(key, null);
+    for (const key of ["session", "rated", "delete"]) write(key, null);
   },
 };

@@ -134,19 +134,31 @@ export function mountWidget(config) {
       });
   }
 
+  // "Deleted" is said only when the gateway confirmed it (session_deleted). Offline, the request
+  // is kept for this tab and sent as soon as the connection is back.
   function deleteChat() {
-    if (!connection.ready) {
-      clearConversation();
-      storage.clear();
+    if (!storage.sessionId) {
+      clearConversation(); // nothing was ever stored
       panel.notify(t("deleted"));
+      return;
+    }
+    const later = () => {
+      storage.pendingDelete = storage.sessionId;
+      clearConversation();
+      panel.notify(t("deletePending"));
+      connection.resync(); // sends it now if connected (retrying), otherwise after the reconnect
+    };
+    if (!connection.ready) {
+      later();
+      connection.start();
       return;
     }
     connection
       .deleteConversation()
       .then((ack) => {
-        if (!ack?.ok) panel.notify(t("sendFailed"), "error");
+        if (!ack?.ok) later();
       })
-      .catch(() => panel.notify(t("sendFailed"), "error"));
+      .catch(later);
   }
 
   function clearConversation() {
@@ -224,7 +236,7 @@ export function mountWidget(config) {
     onDeleted() {
       clearConversation();
       panel.notify(t("deleted"));
-      connection.restart();
+      offlineShown = false; // confirmed by the gateway: the connection is back, no second notice
     },
   });
 

@@ -1,10 +1,11 @@
 // The gateway's HTTP JSON API (login cookie, knowledge base, canned responses).
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message || code);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter; // seconds, when the server asked to wait (login throttling)
   }
 }
 
@@ -36,7 +37,8 @@ async function request(method, path, body, { signal, quiet401 = false } = {}) {
   }
   if (!response.ok) {
     if (response.status === 401 && !quiet401) onUnauthorized();
-    throw new ApiError(response.status, data?.error ?? "internal", data?.message);
+    const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+    throw new ApiError(response.status, data?.error ?? "internal", data?.message, Number.isNaN(retryAfter) ? null : retryAfter);
   }
   return data;
 }

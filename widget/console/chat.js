@@ -2,6 +2,7 @@
 // context. Actions (transfer, hand back, close) ask the gateway; when the chat leaves this agent
 // the workspace removes it.
 
+import { announce } from "./announce.js";
 import { el, uid } from "./dom.js";
 import { buildContext } from "./context.js";
 import { createComposer } from "./composer.js";
@@ -63,6 +64,30 @@ export function createChat({ conversation, number, me, departments, onlineAgents
   });
   const transcript = createTranscript(log, () => current.language);
   for (const message of conversation.transcript ?? []) transcript.add(message);
+
+  // A long conversation arrives with its latest messages; older ones are one click away.
+  const olderButton = el("button", {
+    className: "link-button older-button",
+    text: t("chat.older"),
+    attrs: { type: "button", hidden: !conversation.older_messages },
+  });
+  olderButton.addEventListener("click", async () => {
+    const before = transcript.oldestId;
+    if (before === null) return;
+    olderButton.disabled = true;
+    olderButton.textContent = t("chat.older_loading");
+    const ack = await socket.call("history", { conversation_id: id, before });
+    olderButton.disabled = false;
+    olderButton.textContent = t("chat.older");
+    if (!ack.ok) {
+      announce(t("chat.older_failed"));
+      return;
+    }
+    transcript.addOlder(ack.messages ?? []);
+    announce(t("chat.older_loaded", { count: (ack.messages ?? []).length }));
+    olderButton.hidden = !ack.older_messages;
+    if (olderButton.hidden) log.focus(); // the button is gone: keep the focus in the chat
+  });
   const citizenTyping = el("p", { className: "citizen-typing", attrs: { role: "status" } });
   let typingTimer = null;
 
@@ -170,6 +195,7 @@ export function createChat({ conversation, number, me, departments, onlineAgents
     "div",
     { className: "chat-panel", attrs: { id: panelId } },
     heading,
+    olderButton,
     log,
     citizenTyping,
     composer.form,

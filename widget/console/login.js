@@ -21,8 +21,8 @@ export function showLogin(notice, onLoggedIn) {
   const error = document.getElementById("login-error");
   const submit = document.getElementById("login-submit");
 
-  function fail(key, field) {
-    error.textContent = t(key);
+  function fail(key, field, values = {}) {
+    error.textContent = t(key, values);
     for (const input of [username, password]) input.setAttribute("aria-invalid", String(!field || input === field));
     (field ?? password).focus();
   }
@@ -51,7 +51,7 @@ export function showLogin(notice, onLoggedIn) {
       onLoggedIn(user);
     } catch (failure) {
       password.value = "";
-      fail(ERRORS[failure.code] ?? "login.failed");
+      fail(ERRORS[failure.code] ?? "login.failed", undefined, { seconds: failure.retryAfter ?? 60 });
     } finally {
       submit.disabled = false;
       submit.textContent = t("login.submit");

@@ -10,8 +10,12 @@ import { startWorkspace } from "./workspace.js";
 
 const NOTICE_KEY = "citychat.console.notice";
 
-// Back to the login form with a message, from a clean page.
+// Back to the login form with a message, from a clean page. The first reason given wins (a
+// login ended by the server also closes the socket, which then reports an expired login).
+let restarting = false;
 function restart(noticeKey) {
+  if (restarting) return;
+  restarting = true;
   if (noticeKey) sessionStorage.setItem(NOTICE_KEY, noticeKey);
   window.location.reload();
 }

@@ -48,6 +48,7 @@ export function createTranscript(log, language) {
   const shown = new Map();
   const pending = new Map();
   let maxId = 0;
+  let minId = Infinity;
 
   function nearBottom() {
     return log.scrollHeight - log.scrollTop - log.clientHeight < 80;
@@ -72,6 +73,7 @@ export function createTranscript(log, language) {
     );
     shown.set(id, entry.node);
     maxId = Math.max(maxId, id);
+    minId = Math.min(minId, id);
   }
 
   return {
@@ -87,6 +89,25 @@ export function createTranscript(log, language) {
       place(node, message.id);
       shown.set(message.id, node);
       maxId = Math.max(maxId, message.id);
+      minId = Math.min(minId, message.id);
+    },
+
+    // The oldest message shown (its id), to ask the gateway for the ones before it.
+    get oldestId() {
+      return Number.isFinite(minId) ? minId : null;
+    },
+
+    // Older messages go above the ones shown; what the agent is reading stays where it is.
+    addOlder(messages) {
+      const before = log.scrollHeight;
+      for (const message of messages) {
+        if (shown.has(message.id)) continue;
+        const node = messageNode(message, language());
+        place(node, message.id, false);
+        shown.set(message.id, node);
+        minId = Math.min(minId, message.id);
+      }
+      log.scrollTop += log.scrollHeight - before;
     },
 
     // The agent's own message before the gateway confirmed it; returns how to report the outcome.

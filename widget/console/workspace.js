@@ -230,6 +230,16 @@ export function startWorkspace(user, { restart }) {
     chats.forEach((chat) => chat.refreshTargets());
   }
 
+  // The gateway may have missed relaying something between its processes (Redis was down):
+  // fetch the queue, the assigned chats and every open chat's latest messages again.
+  async function resync() {
+    await hello();
+    for (const chat of [...chats.values()]) {
+      const ack = await socket.call("open", { conversation_id: chat.id });
+      if (ack.ok) chat.update(ack.conversation);
+    }
+  }
+
   async function hello() {
     const ack = await socket.call("hello");
     if (!ack.ok) {
@@ -264,6 +274,11 @@ export function startWorkspace(user, { restart }) {
       conversation_update: onUpdate,
       conversation_deleted: onDeleted,
       agents: onAgents,
+      // the login ended (logout elsewhere, new password, account changed or deactivated)
+      session_ended: () => restart("login.ended"),
+      // an administrator changed this account's departments or maximum: take the new queues
+      me: () => hello(),
+      resync,
     },
     {
       connected: () => {

@@ -15,6 +15,7 @@ export const CITIZEN = Object.freeze({
   DELIVERED: "delivered",
   HANDOFF_STATUS: "handoff_status",
   SESSION_DELETED: "session_deleted",
+  RESYNC: "resync", // the gateway may have missed relaying something: fetch the history again
 });
 
 export const AGENT = Object.freeze({
@@ -31,6 +32,7 @@ export const AGENT = Object.freeze({
   CLOSE: "close",
   TAKE_OVER: "take_over",
   OPEN: "open",
+  HISTORY: "history",
   LIVE: "live",
   // server -> client
   HANDOFF_ALERT: "handoff_alert",
@@ -39,6 +41,9 @@ export const AGENT = Object.freeze({
   CONVERSATION_UPDATE: "conversation_update",
   CONVERSATION_DELETED: "conversation_deleted",
   AGENTS: "agents",
+  SESSION_ENDED: "session_ended",
+  ME: "me",
+  RESYNC: "resync",
 });
 
 export const HANDOFF_STATES = Object.freeze({
