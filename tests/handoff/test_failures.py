@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import AsyncIterator, Callable, Iterator
 
@@ -146,42 +147,43 @@ async def test_sigkill_and_restart_loses_nothing(bot: Stack, var_dir: Path) -> N
         gateway.process.stop()
 
 
+class OwnRedis:
+    """A private redis-server on a free loopback port, to stop and start while gateways run."""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.args += ["--dir", str(directory)]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_port(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        """Redis goes away and comes back empty."""
+        self.stop()
+        time.sleep(1.0)
+        self.start()
+
+
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[Callable[[], None]]:
-    """A private redis-server on a free loopback port; the fixture's function restarts it."""
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     binary = shutil.which("redis-server")
     if binary is None:
         skip_or_fail("redis-server is not installed")
     assert binary is not None
-    port = free_port()
-    args = [
-        binary,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(tmp_path),
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_port(port)
-
-    def restart() -> None:
-        nonlocal process
-        process.kill()
-        process.wait(timeout=10)
-        time.sleep(1.0)
-        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait_port(port)
-
-    restart.url = f"redis://127.0.0.1:{port}/0"  # type: ignore[attr-defined]
-    yield restart
-    process.kill()
-    process.wait(timeout=10)
+    redis = OwnRedis(binary, tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
 
 
 def _wait_port(port: int) -> None:
@@ -194,11 +196,11 @@ def _wait_port(port: int) -> None:
     raise AssertionError(f"redis did not start on port {port}")
 
 
-async def test_redis_restart_the_gateways_recover(bot: Stack, var_dir: Path, own_redis: Callable[[], None]) -> None:
+async def test_redis_restart_the_gateways_recover(bot: Stack, var_dir: Path, own_redis: OwnRedis) -> None:
     """Two gateways on one Redis (SQLite shared file: state lives in the database)."""
     database_url = f"sqlite+aiosqlite:///{var_dir / 'gateway-redis.db'}"
     create_users(database_url)
-    overrides = base_overrides(database_url, own_redis.url)  # type: ignore[attr-defined]
+    overrides = base_overrides(database_url, own_redis.url)
     first = start_gateway(bot.settings, overrides, "gateway-redis-1")
     second = start_gateway(bot.settings, overrides, "gateway-redis-2")
     try:
@@ -210,7 +212,7 @@ async def test_redis_restart_the_gateways_recover(bot: Stack, var_dir: Path, own
         conversation_id = alert["conversation_id"]
         assert (await anna.call("accept", {"conversation_id": conversation_id}))["ok"]
 
-        own_redis()  # Redis goes away and comes back empty
+        own_redis.restart()
         await asyncio.sleep(3)
 
         for attempt in range(20):  # the gateways reconnect by themselves
@@ -240,3 +242,88 @@ async def test_redis_restart_the_gateways_recover(bot: Stack, var_dir: Path, own
     finally:
         first.process.stop()
         second.process.stop()
+
+
+async def readiness(gateway: Gateway) -> dict[str, object]:
+    status, body = await asyncio.to_thread(_get, f"{gateway.url}/readyz")
+    result: dict[str, object] = json.loads(body)
+    result["http"] = status
+    return result
+
+
+async def test_redis_down_keeps_assignments_and_recovers(bot: Stack, var_dir: Path, own_redis: OwnRedis) -> None:
+    """Measured before: with Redis down, chats of a connected agent went back to the queue within
+    3 seconds ("your agent left") and stayed there after Redis came back. Unknown is not absent."""
+    database_url = f"sqlite+aiosqlite:///{var_dir / f'gateway-redis-down-{uuid.uuid4().hex[:6]}.db'}"
+    create_users(database_url)
+    overrides = base_overrides(database_url, own_redis.url, AGENT_GRACE_SECONDS="1")
+    first = start_gateway(bot.settings, overrides, "gateway-redis-down-1")
+    second = start_gateway(bot.settings, overrides, "gateway-redis-down-2")
+    try:
+        # readiness is right from the start, before any Socket.IO connection reached a process
+        assert (await readiness(first))["checks"] == {"database": True, "redis": True, "rasa": True}
+        anna = await Agent(second.url, "anna", PASSWORD).connect()  # across processes
+        ben = await Agent(first.url, "ben", PASSWORD).connect()  # in the citizens' process
+        across, conversation_across = await accepted_chat(first.url, anna)
+        local, conversation_local = await accepted_chat(first.url, ben)
+
+        own_redis.stop()
+        await asyncio.sleep(4)  # the grace period (1 s) and several sweeps (0.5 s) pass
+        for gateway in (first, second):
+            ready = await readiness(gateway)
+            assert ready["http"] == 200 and ready["status"] == "degraded"
+            assert ready["checks"] == {"database": True, "redis": False, "rasa": True}
+        # relaying within one process goes on
+        await local.say("Hören Sie mich noch?")
+        await ben.events.wait_for("message", lambda d: d["message"]["text"] == "Hören Sie mich noch?")
+        await ben.call("message", {"conversation_id": conversation_local, "text": "Ja, ich höre Sie."})
+        await local.reply(lambda d: d["text"] == "Ja, ich höre Sie.")
+        written_meanwhile = await across.say("Geschrieben, während Redis weg war.")
+        assert written_meanwhile["ok"]  # stored, even though anna's process cannot hear it now
+
+        own_redis.start()
+        for _ in range(40):
+            if (await readiness(first))["checks"] == {"database": True, "redis": True, "rasa": True}:
+                break
+            await asyncio.sleep(0.25)
+        else:
+            raise AssertionError("the gateway did not see Redis again")
+        await anna.events.wait_for("resync", timeout=15)  # what was missed is fetched again
+        opened = await anna.call("open", {"conversation_id": conversation_across})
+        assert any(m["id"] == written_meanwhile["id"] for m in opened["conversation"]["transcript"])
+        for attempt in range(20):  # relaying across processes again
+            await anna.call(
+                "message",
+                {
+                    "conversation_id": conversation_across,
+                    "text": f"Wieder da {attempt}",
+                    "client_id": f"back-{attempt}",
+                },
+            )
+            try:
+                await across.reply(lambda d: d["text"].startswith("Wieder da"), timeout=1)
+                break
+            except AssertionError:
+                continue
+        else:
+            raise AssertionError("no agent message reached the citizen across processes after Redis came back")
+
+        for citizen in (across, local):  # nobody was told their agent had left
+            assert not [s for s in citizen.events.all("handoff_status") if s["state"] == "agent_left"]
+        assert [c["conversation_id"] for c in (await anna.call("hello"))["assigned"]] == [conversation_across]
+        assert [c["conversation_id"] for c in (await ben.call("hello"))["assigned"]] == [conversation_local]
+        for client in (across, local, anna, ben):
+            await client.close()
+    finally:
+        first.process.stop()
+        second.process.stop()
+
+
+async def accepted_chat(citizen_url: str, agent: Agent) -> tuple[Citizen, str]:
+    citizen = await Citizen(citizen_url).connect()
+    await citizen.start()
+    asked = await citizen.say("Ich möchte mit einem Menschen sprechen")
+    alert = await agent.events.wait_for("handoff_alert", lambda d: any(m["id"] == asked["id"] for m in d["transcript"]))
+    assert (await agent.call("accept", {"conversation_id": alert["conversation_id"]}))["ok"]
+    await citizen.status("assigned")
+    return citizen, alert["conversation_id"]

@@ -5,12 +5,14 @@ text in any log."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from pathlib import Path
 from typing import Any, Callable
 
 import aiohttp
 import pytest
+import socketio
 
 from tests.handoff.clients import ORIGIN, Agent, Citizen, expect_refused
 from tests.handoff.conftest import PASSWORD, Gateway, RasaSwitch, execute_sql
@@ -205,3 +207,75 @@ async def test_engineio_sessions_are_capped_per_address(spawn_gateway: Callable[
                 statuses.append(response.status)
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [401, 401]
     await expect_refused(gateway.url, headers={"Origin": ORIGIN})
+
+
+async def test_no_citizen_text_reaches_any_log(
+    gateways: list[Gateway], citizen_url: str, agent_url: str, var_dir: Path
+) -> None:
+    """A marker text through every event, in every bad form, on both databases; afterwards the
+    logs of the whole stack (gateways, Rasa, action server) do not contain it. Measured before:
+    on Postgres a NUL made SQLAlchemy log the statement's parameters, the citizen's text."""
+    marker = f"MARKER{uuid.uuid4().hex[:12]}"
+    anna = await Agent(agent_url, "anna", PASSWORD).connect()
+    citizen = await Citizen(citizen_url).connect()
+    await citizen.start()
+    asked = await citizen.say(f"{marker} {ASK_HUMAN}")
+    alert = await anna.events.wait_for("handoff_alert", lambda d: any(m["id"] == asked["id"] for m in d["transcript"]))
+    conversation = alert["conversation_id"]
+    assert (await anna.call("accept", {"conversation_id": conversation}))["ok"]
+
+    texts = [marker, f"{marker}\x00", f"{marker}\ud800", marker * 300, f"IBAN DE02 {marker}"]
+    citizen_forms: list[tuple[str, Any]] = []
+    for text in texts:
+        citizen_forms += [
+            ("user_uttered", {"message": text}),
+            ("user_uttered", {"message": "Hallo", "customData": {"page": f"https://x.de/{text}", "note": text}}),
+            ("user_uttered", {"message": "Hallo", "client_id": text, "session_id": text}),
+            ("user_uttered", {"message": [text], text: {text: [text]}}),
+            ("session_request", text),
+            ("history_request", {"after": text}),
+            ("typing", {"typing": text}),
+            ("feedback", {"message_id": text, "helpful": text}),
+            ("delete_conversation", text),
+            (text, {"message": text}),
+        ]
+    for event, payload in citizen_forms:
+        if event == "delete_conversation":
+            continue  # sent last: it ends the conversation
+        with contextlib.suppress(socketio.exceptions.TimeoutError):  # unknown events get no answer
+            await citizen.sio.call(event, payload, timeout=3)
+    agent_forms: list[tuple[str, Any]] = []
+    for text in texts:
+        agent_forms += [
+            ("message", {"conversation_id": conversation, "text": text}),
+            ("note", {"conversation_id": conversation, "text": text, "client_id": text}),
+            ("transfer", {"conversation_id": conversation, "department": text}),
+            ("presence", {"status": text}),
+            ("open", {"conversation_id": text}),
+            ("history", {"conversation_id": conversation, "before": text}),
+            (text, text),
+        ]
+    for event, payload in agent_forms:
+        with contextlib.suppress(socketio.exceptions.TimeoutError):
+            await anna.sio.call(event, payload, namespace="/agent", timeout=3)
+    async with aiohttp.ClientSession() as session:
+        for text in texts[:3]:
+            async with session.post(
+                f"{agent_url}/api/login",
+                json={"username": text, "password": text},
+                headers={"Origin": "http://chat.musterstadt.test"},
+            ) as response:
+                assert response.status in (400, 401)
+        for path in ("/api/conversations", "/api/kb/search"):
+            async with session.get(f"{agent_url}{path}", params={"q": f"{marker}\x00"}) as response:
+                assert response.status == 401
+    assert (await citizen.call("delete_conversation", marker))["ok"]
+    await asyncio.sleep(2)  # whatever was going to be logged is logged now
+    leaked = [
+        str(path.name)
+        for path in (var_dir / "log").glob("*.log")
+        if marker in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert leaked == [], f"the citizen's text is in {leaked}"
+    await citizen.close()
+    await anna.close()
