@@ -316,12 +316,17 @@ def gateway_overrides(database_url: str, rasa_url: str) -> dict[str, str]:
         "REDIS_URL": "",
         "RASA_URL": rasa_url,
         "ALLOWED_ORIGINS": ORIGIN,
+        "CONSOLE_ORIGINS": ORIGIN,
+        # every client comes from 127.0.0.1: the per-address limits would measure themselves
         "RATE_PER_SECOND": "100000",
         "RATE_BURST": "100000",
         "IP_RATE_PER_SECOND": "1000000",
         "IP_RATE_BURST": "1000000",
         "MAX_CONNECTIONS_PER_IP": "100000",
-        "LOGIN_ATTEMPTS_PER_MINUTE": "100000",
+        "SESSIONS_PER_MINUTE_PER_IP": "1000000",
+        "HANDOFFS_PER_HOUR_PER_IP": "1000000",
+        "MAX_QUEUE_LENGTH": "100000",
+        "LOGIN_FREE_ATTEMPTS": "100000",
     }
 
 

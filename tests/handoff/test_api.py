@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, AsyncIterator
 
 import aiohttp
@@ -171,3 +172,38 @@ async def test_pages_send_a_strict_content_security_policy(citizen_url: str) -> 
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
         async with session.get("/widget/citychat.js") as response:  # embeddable on the city's pages
             assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+async def test_a_colleagues_live_chat_and_notes_are_need_to_know(citizen_url: str, agent_url: str) -> None:
+    """One rule for the HTTP API and the socket: ben (same departments as anna) reads neither
+    anna's live chat nor its notes; the supervisor reads both; anna reads it after closing it."""
+    anna = await Agent(agent_url, "anna", PASSWORD).connect()
+    ben = await Agent(agent_url, "ben", PASSWORD).connect()
+    sara = await Agent(agent_url, "sara", PASSWORD).connect()
+    citizen = await Citizen(citizen_url).connect()
+    await citizen.start()
+    marker = f"Bürgerin-{uuid.uuid4().hex[:6]}"
+    asked = await citizen.say(f"{marker}: Ich möchte mit einem Menschen sprechen")
+    alert = await anna.events.wait_for("handoff_alert", lambda d: any(m["id"] == asked["id"] for m in d["transcript"]))
+    conversation_id = alert["conversation_id"]
+    assert (await ben.call("open", {"conversation_id": conversation_id}))["ok"]  # queued: the department's
+    assert (await anna.call("accept", {"conversation_id": conversation_id}))["ok"]
+    assert (await anna.call("note", {"conversation_id": conversation_id, "text": "Vertraulich: Sachstand"}))["ok"]
+
+    assert (await ben.call("open", {"conversation_id": conversation_id}))["error"] == "forbidden"
+    history = await ben.call("history", {"conversation_id": conversation_id, "before": 2**40})
+    assert history["error"] == "forbidden"
+    token = await login(agent_url, "ben", PASSWORD)
+    async with aiohttp.ClientSession(base_url=agent_url, cookies={"citychat_session": token}) as as_ben:
+        assert (await get(as_ben, f"/api/conversations/{conversation_id}"))[0] == 403
+        _, found = await get(as_ben, f"/api/conversations?q={marker}")
+        assert found["items"] == []
+    opened = await sara.call("open", {"conversation_id": conversation_id})
+    assert any(m["text"] == "Vertraulich: Sachstand" for m in opened["conversation"]["transcript"])
+
+    assert (await anna.call("close", {"conversation_id": conversation_id, "outcome": "resolved"}))["ok"]
+    reopened = await anna.call("open", {"conversation_id": conversation_id})  # her own, for follow-up
+    assert any(m["sender"] == "note" for m in reopened["conversation"]["transcript"])
+    assert (await ben.call("open", {"conversation_id": conversation_id}))["error"] == "forbidden"
+    for client in (citizen, anna, ben, sara):
+        await client.close()

@@ -149,6 +149,18 @@ def test_city_profile_errors_name_the_field(data_dir: Path) -> None:
     assert "data/city.yml: departments[1].hours.mon: '08:00-7:00' is not a time range like '08:00-12:00'" in problems
 
 
+def test_a_departments_queue_limit_is_a_positive_number(data_dir: Path) -> None:
+    city = yaml.safe_load((data_dir / "city.yml").read_text(encoding="utf-8"))
+    city["departments"][0]["max_queue"] = 8
+    (data_dir / "city.yml").write_text(yaml.safe_dump(city, allow_unicode=True), encoding="utf-8")
+    assert loader.load(data_dir).city.departments[city["departments"][0]["id"]].max_queue == 8
+    city["departments"][0]["max_queue"] = 0
+    (data_dir / "city.yml").write_text(yaml.safe_dump(city, allow_unicode=True), encoding="utf-8")
+    assert "data/city.yml: departments[0].max_queue: must be a whole number of at least 1 (waiting citizens)" in (
+        problems_of(data_dir)
+    )
+
+
 def test_load_raises_with_all_problems(data_dir: Path, article_with: Callable[..., Dict[str, Any]]) -> None:
     write_article(data_dir, "hundesteuer", article_with(department="x", questions=["a"]))
     with pytest.raises(loader.KnowledgeBaseError) as raised:
