@@ -39,6 +39,7 @@ AGENT_EVENTS = [
     "close",
     "take_over",
     "open",
+    "history",
     "live",
 ]
 RESERVED = ["connect", "disconnect", "message", "", "*", "__disconnect_final", "on_connect"]
@@ -59,6 +60,7 @@ FIELDS = [
     "status",
     "page",
     "language",
+    "before",
 ]
 
 scalars = st.one_of(
