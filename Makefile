@@ -30,7 +30,7 @@ help:
 	@echo "make eval      measure answer quality and bot latency through the running bot"
 	@echo "make bench     measure the gateway (relay latency, throughput, memory)"
 	@echo "make shell     talk to the bot in the terminal"
-	@echo "make lint      ruff and mypy"
+	@echo "make lint      ruff, mypy, ESLint and the type check of the browser code"
 
 # --- environments --------------------------------------------------------------------------
 $(APP)/.installed: requirements/app.lock
@@ -79,10 +79,18 @@ shell: envs $(MODEL)
 	$(APP_PY) -m tools.stack shell
 
 # --- quality -------------------------------------------------------------------------------
-lint: $(APP)/.installed
+lint: $(APP)/.installed widget-tools
 	$(APP)/bin/ruff check .
 	$(APP)/bin/ruff format --check .
 	$(APP)/bin/mypy
+	cd widget && node_modules/.bin/eslint .
+	cd widget && node_modules/.bin/tsc -p jsconfig.json
+
+# ESLint and TypeScript (the type check of the browser code's JSDoc) come with widget/node_modules
+# from the widget target's `npm ci`; run again when node_modules went missing since.
+.PHONY: widget-tools
+widget-tools: $(WIDGET_VENDOR)
+	@test -x widget/node_modules/.bin/eslint -a -x widget/node_modules/.bin/tsc || $(MAKE) --always-make $(WIDGET_VENDOR)
 
 test: envs system-deps $(MODEL) $(WIDGET_VENDOR)
 	$(MAKE) lint

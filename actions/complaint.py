@@ -14,18 +14,12 @@ from rasa_sdk.types import DomainDict
 from actions import contract
 from actions.knowledge import language_of
 from actions.safe import SafeAction
+from kb import texts
 
 ANONYMOUS_WORDS = {"anonym", "anonymous", "nein", "no", "keine", "keine angabe", "möchte ich nicht"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{5,24}$")
 MAX_COMPLAINT_CHARS = 2000
-
-START_TEXT = {
-    "de": "Das tut mir leid. Ich nehme Ihre Beschwerde auf und gebe sie an die zuständige Stelle weiter. "
-    "Mit „abbrechen“ können Sie jederzeit aufhören.",
-    "en": "I am sorry to hear that. I will take down your complaint and pass it on to the office in charge. "
-    'Type "cancel" to stop at any time.',
-}
 
 
 def normalise_contact(value: str) -> str | None:
@@ -47,7 +41,9 @@ class ActionStartComplaint(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(json_message=contract.form_started(START_TEXT[language_of(tracker)], "complaint"))
+        dispatcher.utter_message(
+            json_message=contract.form_started(texts.text("complaint_start", language_of(tracker)), "complaint")
+        )
         return [SlotSet("complaint_text", None), SlotSet("complaint_contact", None)]
 
 

@@ -10,29 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import contract
 from actions.knowledge import knowledge_base, language_of, latest_intent
-from actions.safe import HUMAN_BUTTON, SafeAction
+from actions.safe import SafeAction, human_button
+from kb import texts
 from kb.model import article_id_of
 
 FAILURE_INTENTS = {"nlu_fallback", "out_of_scope"}
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
-
-TEXTS = {
-    "unsure": {
-        "de": "Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Meinen Sie eines dieser Themen?",
-        "en": "I am not sure I understood you. Do you mean one of these topics?",
-    },
-    "not_understood": {
-        "de": "Das habe ich leider nicht verstanden. Können Sie Ihre Frage anders formulieren?",
-        "en": "Sorry, I did not understand that. Could you rephrase your question?",
-    },
-    "out_of_scope": {
-        "de": "Dabei kann ich leider nicht helfen: Ich beantworte Fragen zu den Dienstleistungen der "
-        "Stadt {city} – zum Beispiel zu Ausweisen, Anmeldung, Abfall oder Steuern.",
-        "en": "I am afraid I cannot help with that: I answer questions about the services of the City of "
-        "{city} – for example ID cards, registration, waste or local taxes.",
-    },
-}
 
 
 def suggestions_from(latest_message: Dict[str, Any]) -> List[str]:
@@ -70,10 +54,10 @@ class ActionKbFallback(SafeAction):
 
         kb = knowledge_base()
         language = language_of(tracker)
-        human = contract.button(HUMAN_BUTTON[language], "/request_human")
+        human = human_button(language)
         if latest_intent(tracker) == "out_of_scope":
-            text = TEXTS["out_of_scope"][language].format(city=kb.city.city)
-            dispatcher.utter_message(json_message=contract.fallback(text, [], [human], out_of_scope=True))
+            refusal = texts.text("out_of_scope", language, city=kb.city.city)
+            dispatcher.utter_message(json_message=contract.fallback(refusal, [], [human], out_of_scope=True))
             return []
 
         suggestions = [s for s in suggestions_from(tracker.latest_message or {}) if kb.article(s)]
@@ -82,6 +66,6 @@ class ActionKbFallback(SafeAction):
             article = kb.articles[article_id]
             buttons.append(contract.button(article.localized(language).title, "/" + article.intent))
         buttons.append(human)
-        text = TEXTS["unsure" if suggestions else "not_understood"][language]
-        dispatcher.utter_message(json_message=contract.fallback(text, suggestions, buttons))
+        question = texts.text("unsure" if suggestions else "not_understood", language)
+        dispatcher.utter_message(json_message=contract.fallback(question, suggestions, buttons))
         return []

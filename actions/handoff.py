@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import contract
 from actions.knowledge import knowledge_base, language_of, latest_intent, latest_metadata, now
 from actions.safe import SafeAction
-from kb import hours
+from kb import hours, texts
 from kb.model import CityProfile, Department
 
 REASONS = ("explicit_request", "repeated_fallback", "complaint", "negative_feedback")
@@ -21,12 +21,6 @@ REASON_BY_INTENT = {
     "complain": "complaint",
     "nlu_fallback": "repeated_fallback",
     "out_of_scope": "repeated_fallback",
-}
-REASON_LABELS = {
-    "explicit_request": "Wunsch nach persönlicher Beratung",
-    "repeated_fallback": "Assistent hat die Anfrage zweimal nicht verstanden",
-    "complaint": "Beschwerde",
-    "negative_feedback": "Antwort des Assistenten hat nicht geholfen",
 }
 FORM_SLOTS = ("complaint_text", "complaint_contact")
 CONTEXT_SLOTS = ("language", "department", "last_article")
@@ -80,16 +74,16 @@ def choose_department(tracker: Tracker, city: CityProfile, form: Dict[str, Any])
 
 def summary(reason: str, tracker: Tracker, department: Department, form: Dict[str, Any]) -> str:
     kb = knowledge_base()
-    parts = [f"Grund: {REASON_LABELS[reason]}."]
+    parts = [texts.for_agents("summary_reason", reason=texts.for_agents(f"reason_{reason}"))]
     article = kb.article(tracker.get_slot("last_article"))
     if article:
-        parts.append(f"Zuletzt besprochen: {article.title} ({department.name}).")
+        parts.append(texts.for_agents("summary_article", title=article.title, department=department.name))
     if form.get("complaint_text"):
-        parts.append(f"Beschwerde: „{_shorten(str(form['complaint_text']))}“")
+        parts.append(texts.for_agents("summary_complaint", quote=_shorten(str(form["complaint_text"]))))
     else:
         last = _last_user_text(tracker)
         if last:
-            parts.append(f"Letzte Nachricht: „{_shorten(last)}“")
+            parts.append(texts.for_agents("summary_last_message", quote=_shorten(last)))
     return " ".join(parts)
 
 
@@ -107,23 +101,17 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SUMMARY_QUOTE else text[: SUMMARY_QUOTE - 1] + "…"
 
 
-def citizen_text(department: Department, live: bool, moment_text: str, language: str) -> str:
+def citizen_text(department: Department, live: bool, office_hours: str, language: str) -> str:
     name = department.display_name(language)
-    if language == "en":
-        if live:
-            return f"I am connecting you with a member of staff of {name}. Please wait a moment."
-        return (
-            f"{moment_text} Unfortunately no one can take over the chat right now. "
-            f"You can reach {name} by e-mail at {department.email} or by phone on {department.phone}."
-        )
     if live:
-        return (
-            f"Ich verbinde Sie mit einer Mitarbeiterin oder einem Mitarbeiter: {name}. "
-            "Bitte haben Sie einen Moment Geduld."
-        )
-    return (
-        f"{moment_text} Deshalb kann gerade niemand den Chat übernehmen. "
-        f"Sie erreichen {name} per E-Mail an {department.email} oder telefonisch unter {department.phone}."
+        return texts.text("handoff_live", language, department=name)
+    return texts.text(
+        "handoff_closed",
+        language,
+        office_hours=office_hours,
+        department=name,
+        email=department.email,
+        phone=department.phone,
     )
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import contract
 from actions.knowledge import knowledge_base, language_of, now
 from actions.safe import SafeAction
-from kb import hours
+from kb import hours, texts
 from kb.model import Department
 
 ARTICLE_ID = "oeffnungszeiten"
@@ -22,20 +22,15 @@ def office_hours_text(department: Optional[Department], language: str) -> Dict[s
     kb = knowledge_base()
     city = kb.city
     moment = now()
-    closure = hours.closure_reason(city, moment.date())
     lines: List[str] = []
     if department is not None:
-        state = hours.opening_state(city, department, moment)
-        heading = "Opening hours" if language == "en" else "Öffnungszeiten"
-        lines.append(f"**{department.display_name(language)}** – {heading}:")
+        state = hours.opening_state(city, department, moment, language)
+        lines.append(texts.text("office_hours_heading", language, department=department.display_name(language)))
         lines.append("")
         lines.extend(f"- {line}" for line in hours.weekly_hours(department, language).splitlines())
         lines.append("")
         lines.append(hours.describe_now(city, department, moment, language))
-        if language == "en":
-            lines.append(f"Contact: {department.phone}, [{department.email}](mailto:{department.email})")
-        else:
-            lines.append(f"Kontakt: {department.phone}, [{department.email}](mailto:{department.email})")
+        lines.append(texts.text("office_hours_contact", language, phone=department.phone, email=department.email))
         return {
             "text": "\n".join(lines),
             "department": department.id,
@@ -43,14 +38,12 @@ def office_hours_text(department: Optional[Department], language: str) -> Dict[s
             "closed_reason": state.closed_reason,
         }
 
-    day = hours.DAY_NAMES[language][moment.weekday()]
+    day = hours.day_name(moment.date(), language)
+    closure = hours.closure(city, moment.date(), language)
     if closure:
-        if language == "en":
-            lines.append(f"Today ({day}, {moment:%d/%m}) is {closure}: all city offices are closed.")
-        else:
-            lines.append(f"Heute ({day}, {moment:%d.%m.}) ist {closure}: Alle Ämter der Stadt sind geschlossen.")
+        lines.append(texts.text("all_closed_today", language, day=day, date=moment, closure=closure.name))
     else:
-        lines.append(f"Opening hours today ({day}):" if language == "en" else f"Heute ({day}) geöffnet:")
+        lines.append(texts.text("open_today", language, day=day))
         lines.append("")
         open_today = 0
         for dep in city.departments.values():
@@ -59,17 +52,18 @@ def office_hours_text(department: Optional[Department], language: str) -> Dict[s
                 open_today += 1
                 lines.append(f"- {dep.display_name(language)}: {hours.format_ranges(today, language)}")
         if not open_today:
-            lines.append("- " + ("no office is open today" if language == "en" else "heute hat kein Amt geöffnet"))
+            lines.append("- " + texts.text("none_open_today", language))
     main = city.department(city.default_department)
     lines.append("")
     lines.append(hours.describe_now(city, main, moment, language))
-    lines.append(
-        'Ask me for a specific office, e.g. "When is the Standesamt open?"'
-        if language == "en"
-        else "Fragen Sie mich gern nach einem bestimmten Amt, z. B. „Wann hat das Standesamt geöffnet?“"
-    )
+    lines.append(texts.text("ask_for_an_office", language))
     state = hours.opening_state(city, main, moment)
-    return {"text": "\n".join(lines), "department": None, "open_now": state.is_open, "closed_reason": closure}
+    return {
+        "text": "\n".join(lines),
+        "department": None,
+        "open_now": state.is_open,
+        "closed_reason": closure.name if closure else None,
+    }
 
 
 class ActionOfficeHours(SafeAction):
@@ -87,7 +81,7 @@ class ActionOfficeHours(SafeAction):
         language = language_of(tracker)
         answer = office_hours_text(department, language)
         article = kb.article(ARTICLE_ID)
-        title = article.localized(language).title if article else "Öffnungszeiten"
+        title = article.localized(language).title if article else texts.text("office_hours_title", language)
         dispatcher.utter_message(
             json_message=contract.message(
                 answer["text"],

@@ -16,16 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import contract
 from actions.knowledge import language_of
+from kb import texts
 
 logger = logging.getLogger(__name__)
 
-ERROR_TEXT = {
-    "de": "Entschuldigung, bei mir ist gerade ein technischer Fehler aufgetreten. Bitte versuchen Sie es "
-    "noch einmal – oder lassen Sie sich mit einer Mitarbeiterin oder einem Mitarbeiter verbinden.",
-    "en": "Sorry, a technical error occurred on my side. Please try again, or ask to be connected "
-    "to a member of staff.",
-}
-HUMAN_BUTTON = {"de": "Mit einem Menschen sprechen", "en": "Talk to a person"}
+
+def human_button(language: str) -> contract.Button:
+    """The offer of a person, sent back as the intent ``request_human`` when pressed."""
+    return contract.button(texts.text("talk_to_person", language), "/request_human")
 
 
 class SafeAction(Action, metaclass=ABCMeta):
@@ -47,10 +45,6 @@ class SafeAction(Action, metaclass=ABCMeta):
             dispatcher.messages.clear()
             language = language_of(tracker)
             dispatcher.utter_message(
-                json_message=contract.message(
-                    ERROR_TEXT[language],
-                    [contract.button(HUMAN_BUTTON[language], "/request_human")],
-                    error=True,
-                )
+                json_message=contract.message(texts.text("error", language), [human_button(language)], error=True)
             )
             return []

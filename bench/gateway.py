@@ -30,9 +30,9 @@ import aiohttp
 
 from bench.machine import describe
 from bench.rawsio import RawSocketIO
-from handoff import auth
+from handoff.accounts.passwords import hash_password
 from handoff.db.engine import create_engine, migrate
-from handoff.store import Store, session_hash
+from handoff.db.store import Store, session_hash
 from tools.stack import APP_BIN, ROOT, ManagedProcess, Stack, StackSettings, base_env, gateway_process
 
 CITIZENS = 1000
@@ -90,7 +90,7 @@ async def create_agents(database_url: str) -> None:
     engine = create_engine(database_url)
     await migrate(engine)
     store = Store(engine)
-    password_hash = auth.hash_password(PASSWORD)
+    password_hash = hash_password(PASSWORD)
     for index in range(AGENTS):
         await store.add_user(f"agent{index}", f"Agent {index}", "agent", password_hash, ["buergerservice"], 1000)
     await engine.dispose()

@@ -25,13 +25,14 @@ from typing import Iterable
 from aiohttp import web
 
 import kb
-from handoff import auth, retention
+from handoff.accounts.identity import ROLES
+from handoff.accounts.passwords import MIN_LENGTH, hash_password
 from handoff.app import create_app
 from handoff.db.engine import create_engine, migrate, run_migrations
+from handoff.db.store import Store
+from handoff.domain import retention
+from handoff.rasa.tracker import RasaTracker
 from handoff.settings import Settings, SettingsError
-from handoff.store import Store
-
-MIN_PASSWORD = 12
 
 
 def read_password(from_stdin: bool) -> str:
@@ -41,8 +42,8 @@ def read_password(from_stdin: bool) -> str:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat: ") != password:
             raise SystemExit("error: the passwords differ")
-    if len(password) < MIN_PASSWORD:
-        raise SystemExit(f"error: the password needs at least {MIN_PASSWORD} characters")
+    if len(password) < MIN_LENGTH:
+        raise SystemExit(f"error: the password needs at least {MIN_LENGTH} characters")
     return password
 
 
@@ -60,7 +61,7 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
                 )
             return 0
         if args.action == "passwd":
-            changed = await store.set_password(args.username, auth.hash_password(read_password(args.password_stdin)))
+            changed = await store.set_password(args.username, hash_password(read_password(args.password_stdin)))
             if not changed:
                 print(f"error: no account {args.username!r}", file=sys.stderr)
                 return 1
@@ -79,7 +80,7 @@ async def users_command(settings: Settings, args: argparse.Namespace) -> int:
         if args.username in existing:
             print(f"error: the account {args.username!r} exists already", file=sys.stderr)
             return 1
-        password_hash = auth.hash_password(read_password(args.password_stdin))
+        password_hash = hash_password(read_password(args.password_stdin))
         user = await store.add_user(
             args.username, args.name or args.username, args.role, password_hash, departments, args.max_chats
         )
@@ -155,17 +156,20 @@ async def retention_command(settings: Settings, days: float) -> int:
     try:
         await migrate(engine)
         store = Store(engine)
-        tracker = retention.RasaTracker(settings.rasa_tracker_url) if settings.rasa_tracker_url else None
+        tracker = RasaTracker(settings.rasa_tracker_url) if settings.rasa_tracker_url else None
         try:
             deleted = await retention.expire(store, days, tracker)
             if tracker is not None:
                 await retention.run_jobs(store, tracker)  # also deletions that failed before
+            pending = await store.pending_deletion_jobs()
         finally:
             if tracker is not None:
                 await tracker.close()
     finally:
         await engine.dispose()
     print(f"deleted {deleted} conversation(s) without activity for {days:g} days")
+    if pending:
+        print(f"{pending} deletion(s) in Rasa's tracker still pending (retried automatically)")
     return 0
 
 
@@ -181,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     add = users_sub.add_parser("add")
     add.add_argument("--username", required=True)
     add.add_argument("--name", help="display name shown to citizens, e.g. 'Anna Schmidt'")
-    add.add_argument("--role", choices=auth.ROLES, default="agent")
+    add.add_argument("--role", choices=ROLES, default="agent")
     add.add_argument("--departments", help="comma-separated department ids of data/city.yml")
     add.add_argument("--max-chats", type=int, default=3)
     add.add_argument("--password-stdin", action="store_true")
@@ -192,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     change = users_sub.add_parser("update", help="change name, role, departments or maximum of chats")
     change.add_argument("--username", required=True)
     change.add_argument("--name")
-    change.add_argument("--role", choices=auth.ROLES)
+    change.add_argument("--role", choices=ROLES)
     change.add_argument("--departments", help="comma-separated department ids (replaces the list)")
     change.add_argument("--max-chats", type=int)
     for action, text in (("deactivate", "block the account and end its logins"), ("activate", "unblock it")):

@@ -1,4 +1,9 @@
-"""The gateway: one aiohttp application with python-socketio attached, built by one factory."""
+"""The gateway: one aiohttp application with python-socketio attached, built by one factory.
+
+Folders: ``transport/`` (Socket.IO: namespaces, the notifier, payloads, input checks), ``domain/``
+(what happens to conversations), ``db/`` (the database, Redis presence), ``http/`` (the console's
+API, pages, health), ``accounts/`` (logins), ``rasa/`` (Rasa over HTTP, its tracker database).
+"""
 
 from __future__ import annotations
 
@@ -13,41 +18,41 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 import kb
-from handoff.agent import AgentNamespace
-from handoff.api import setup_api
-from handoff.auth import PasswordChecker
-from handoff.citizen import CitizenNamespace
-from handoff.conversations import Conversations
+from handoff.accounts.logins import Lifetimes, Logins
+from handoff.accounts.passwords import PasswordChecker
+from handoff.accounts.throttle import LoginThrottle, ThrottleSettings
 from handoff.db.engine import create_engine, migrate
-from handoff.health import setup_health
+from handoff.db.presence import Presence, RedisPresence
+from handoff.db.store import Store
+from handoff.domain.context import Context
+from handoff.domain.service import Domain
+from handoff.http.api import setup_api
+from handoff.http.health import setup_health
+from handoff.http.middleware import MIDDLEWARES
+from handoff.http.pages import setup_pages
 from handoff.keys import (
     AGENT_NAMESPACE,
     BACKGROUND,
     CANNED,
     CITY,
-    CONVERSATIONS,
+    DOMAIN,
     ENGINE,
     KB,
     KB_SEARCH,
     LOGIN_THROTTLE,
     LOGINS,
     PASSWORDS,
-    PRESENCE,
-    RASA,
     SETTINGS,
     SIO,
     STORE,
-    TRACKER,
 )
-from handoff.logins import Lifetimes, Logins
-from handoff.pages import security_headers, setup_pages
-from handoff.presence import Presence, RedisPresence
-from handoff.rasa_client import RasaClient
-from handoff.retention import RasaTracker
+from handoff.rasa.client import RasaClient
+from handoff.rasa.tracker import RasaTracker
 from handoff.settings import Settings
-from handoff.sio import create_sio
-from handoff.store import Store
-from handoff.throttle import LoginThrottle, ThrottleSettings
+from handoff.transport.agents import AgentNamespace
+from handoff.transport.citizens import CitizenNamespace
+from handoff.transport.notifier import Notifier
+from handoff.transport.server import create_sio
 from kb import clock
 from kb.canned import load_canned
 from kb.search import KBSearch
@@ -67,88 +72,68 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     app[ENGINE] = engine
     store = Store(engine)
     app[STORE] = store
-    app[LOGINS] = Logins(
-        store.sessions,
-        Lifetimes(dt.timedelta(hours=settings.session_hours), dt.timedelta(minutes=settings.session_idle_minutes)),
+    lifetimes = Lifetimes(
+        dt.timedelta(hours=settings.session_hours), dt.timedelta(minutes=settings.session_idle_minutes)
     )
-    app[LOGIN_THROTTLE] = LoginThrottle(
-        engine,
-        ThrottleSettings(
-            settings.login_free_attempts, settings.login_address_free_attempts, settings.login_max_delay_seconds
-        ),
+    app[LOGINS] = Logins(store.sessions, lifetimes)
+    throttle = ThrottleSettings(
+        settings.login_free_attempts, settings.login_address_free_attempts, settings.login_max_delay_seconds
     )
+    app[LOGIN_THROTTLE] = LoginThrottle(engine, throttle)
     yield
     await engine.dispose()
 
 
-async def tracker_ctx(app: web.Application) -> AsyncIterator[None]:
-    url = app[SETTINGS].rasa_tracker_url
-    if not url:
-        logger.warning("RASA_TRACKER_URL is not set: deleted conversations stay in Rasa's tracker store")
-        yield
-        return
-    tracker = RasaTracker(url)
-    app[TRACKER] = tracker
-    yield
-    await tracker.close()
+def create_presence(settings: Settings) -> Presence:
+    if not settings.redis_url:
+        return Presence()
+    client = aioredis.Redis.from_url(
+        settings.redis_url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=10, retry_on_timeout=True
+    )
+    return RedisPresence(client)
 
 
-async def presence_ctx(app: web.Application) -> AsyncIterator[None]:
-    url = app[SETTINGS].redis_url
-    if url:
-        client = aioredis.Redis.from_url(
-            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=10, retry_on_timeout=True
-        )
-        presence: Presence = RedisPresence(client)
-    else:
-        presence = Presence()
-    app[PRESENCE] = presence
-    yield
-    await presence.close()
-
-
-async def rasa_ctx(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout)) as session:
-        app[RASA] = RasaClient(session, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
-        yield
-
-
-async def conversations_ctx(app: web.Application) -> AsyncIterator[None]:
+async def domain_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Rasa, presence, Rasa's tracker, the domain and the namespaces; the background jobs."""
     settings = app[SETTINGS]
     city = app[CITY]
-    service = Conversations(
-        app[SIO],
-        app[STORE],
-        app[RASA],
-        app[PRESENCE],
-        city,
-        settings,
-        lambda: clock.now(city.timezone),
-        app.get(TRACKER),
-    )
-    app[CONVERSATIONS] = service
-    agents = AgentNamespace(service, app[LOGINS], settings)
-    app[AGENT_NAMESPACE] = agents
-    app[SIO].register_namespace(CitizenNamespace(service, settings))
-    app[SIO].register_namespace(agents)
-    throttle = app[LOGIN_THROTTLE]
+    tracker = RasaTracker(settings.rasa_tracker_url) if settings.rasa_tracker_url else None
+    if tracker is None:
+        logger.warning("RASA_TRACKER_URL is not set: deleted conversations stay in Rasa's tracker store")
+    presence = create_presence(settings)
+    timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
+        ctx = Context(app[STORE], rasa, presence, city, settings, lambda: clock.now(city.timezone), tracker)
+        notifier = Notifier(app[SIO])
+        domain = Domain(ctx, notifier)
+        app[DOMAIN] = domain
+        agents = AgentNamespace(domain, notifier, app[LOGINS], settings)
+        app[AGENT_NAMESPACE] = agents
+        app[SIO].register_namespace(CitizenNamespace(domain, notifier, settings))
+        app[SIO].register_namespace(agents)
+        throttle = app[LOGIN_THROTTLE]
 
-    async def housekeeping() -> None:
-        await service.sweep()
-        await throttle.forget_old()
+        async def housekeeping() -> None:
+            await domain.housekeeping.sweep()
+            await throttle.forget_old()
 
-    app[BACKGROUND] = [
-        asyncio.create_task(every(settings.sweep_interval_seconds, housekeeping, "housekeeping")),
-        asyncio.create_task(every(settings.session_check_seconds, agents.check_logins, "login check")),
-    ]
-    yield
-    for task in app[BACKGROUND]:
-        task.cancel()
-    for task in app[BACKGROUND]:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    await service.drain()
+        app[BACKGROUND] = [
+            asyncio.create_task(every(settings.sweep_interval_seconds, housekeeping, "housekeeping")),
+            asyncio.create_task(every(settings.session_check_seconds, agents.check_logins, "login check")),
+        ]
+        try:
+            yield
+        finally:
+            for task in app[BACKGROUND]:
+                task.cancel()
+            for task in app[BACKGROUND]:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await domain.bot_turns.drain()
+            await presence.close()
+            if tracker is not None:
+                await tracker.close()
 
 
 async def every(interval: float, job: Callable[[], Awaitable[None]], name: str) -> None:
@@ -164,7 +149,7 @@ async def every(interval: float, job: Callable[[], Awaitable[None]], name: str) 
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app = web.Application(middlewares=MIDDLEWARES, client_max_size=64 * 1024)
     app[SETTINGS] = settings
     knowledge = kb.load(settings.data_dir)
     app[KB] = knowledge
@@ -174,7 +159,7 @@ def create_app(settings: Settings) -> web.Application:
     sio = create_sio(settings)
     sio.attach(app)
     app[SIO] = sio
-    app.cleanup_ctx.extend([search_ctx, database_ctx, tracker_ctx, presence_ctx, rasa_ctx, conversations_ctx])
+    app.cleanup_ctx.extend([search_ctx, database_ctx, domain_ctx])
     setup_health(app)
     setup_api(app)
     setup_pages(app)

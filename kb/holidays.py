@@ -1,88 +1,67 @@
-"""Public holidays of the German states (gesetzliche Feiertage), computed, no data files."""
+"""Public holidays (gesetzliche Feiertage) of a German state, from the ``holidays`` package.
+
+The package knows when each holiday was introduced or dropped (Frauentag in Berlin since 2019,
+the one-off 8 May 2020 and 2025 in Berlin, Reformationstag everywhere in 2017, …), holidays of
+regions below state level (the Augsburger Hohes Friedensfest) and those kept only where most
+people are Catholic (Mariä Himmelfahrt in Bavaria, Fronleichnam in parts of Saxony and
+Thuringia), with names in German and English. The city's own closing days are not holidays:
+``kb.hours`` adds them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Dict
+from typing import Dict, List, Optional, Tuple
 
-STATES = {
-    "BW": "Baden-Württemberg",
-    "BY": "Bayern",
-    "BE": "Berlin",
-    "BB": "Brandenburg",
-    "HB": "Bremen",
-    "HH": "Hamburg",
-    "HE": "Hessen",
-    "MV": "Mecklenburg-Vorpommern",
-    "NI": "Niedersachsen",
-    "NW": "Nordrhein-Westfalen",
-    "RP": "Rheinland-Pfalz",
-    "SL": "Saarland",
-    "SN": "Sachsen",
-    "ST": "Sachsen-Anhalt",
-    "SH": "Schleswig-Holstein",
-    "TH": "Thüringen",
-}
+from holidays.constants import CATHOLIC, PUBLIC
+from holidays.countries.germany import Germany
 
-# Holidays that only some states keep: name -> states.
-_REGIONAL_FIXED = {
-    (1, 6): ("Heilige Drei Könige", {"BW", "BY", "ST"}),
-    (3, 8): ("Internationaler Frauentag", {"BE", "MV"}),
-    (8, 15): ("Mariä Himmelfahrt", {"SL"}),
-    (9, 20): ("Weltkindertag", {"TH"}),
-    (10, 31): ("Reformationstag", {"BB", "HB", "HH", "MV", "NI", "SN", "ST", "SH", "TH"}),
-    (11, 1): ("Allerheiligen", {"BW", "BY", "NW", "RP", "SL"}),
-}
-_NATIONAL_FIXED = {
-    (1, 1): "Neujahr",
-    (5, 1): "Tag der Arbeit",
-    (10, 3): "Tag der Deutschen Einheit",
-    (12, 25): "1. Weihnachtstag",
-    (12, 26): "2. Weihnachtstag",
-}
+from kb import texts
 
-
-def easter_sunday(year: int) -> dt.date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
+# state code -> German name, as the package spells them ("NW": "Nordrhein-Westfalen")
+STATES: Dict[str, str] = {code: name for name, code in Germany.subdivisions_aliases.items()}
+# regions below state level with holidays of their own (the package's other subdivisions) -> state
+REGIONS: Dict[str, str] = {"Augsburg": "BY"}
+# our language codes -> the package's
+LANGUAGES: Dict[str, str] = {"de": "de", "en": "en_US"}
 
 
 @lru_cache(maxsize=64)
-def public_holidays(year: int, state: str) -> Dict[dt.date, str]:
-    """The statutory public holidays of ``state`` (e.g. "NW") in ``year``."""
+def _year(year: int, state: str, region: Optional[str], catholic: bool, language: str) -> Dict[dt.date, List[str]]:
     if state not in STATES:
         raise ValueError(f"unknown German state code {state!r}")
-    days: Dict[dt.date, str] = {dt.date(year, m, d): name for (m, d), name in _NATIONAL_FIXED.items()}
-    for (month, day), (name, states) in _REGIONAL_FIXED.items():
-        if state in states:
-            days[dt.date(year, month, day)] = name
-    easter = easter_sunday(year)
-    days[easter - dt.timedelta(days=2)] = "Karfreitag"
-    days[easter + dt.timedelta(days=1)] = "Ostermontag"
-    days[easter + dt.timedelta(days=39)] = "Christi Himmelfahrt"
-    days[easter + dt.timedelta(days=50)] = "Pfingstmontag"
-    if state == "BB":
-        days[easter] = "Ostersonntag"
-        days[easter + dt.timedelta(days=49)] = "Pfingstsonntag"
-    if state in {"BW", "BY", "HE", "NW", "RP", "SL"}:
-        days[easter + dt.timedelta(days=60)] = "Fronleichnam"
-    if state == "SN":
-        # Buß- und Bettag: the Wednesday before 23 November.
-        nov23 = dt.date(year, 11, 23)
-        days[nov23 - dt.timedelta(days=(nov23.weekday() - 2) % 7 or 7)] = "Buß- und Bettag"
+    if region is not None and REGIONS.get(region) != state:
+        raise ValueError(f"unknown region {region!r} of {state!r}")
+    code = LANGUAGES.get(language, "de")
+    days: Dict[dt.date, List[str]] = {}
+    calendars = [Germany(subdiv=region or state, years=year, categories=PUBLIC, language=code)]
+    if catholic:
+        calendars.append(Germany(subdiv=state, years=year, categories=CATHOLIC, language=code))
+    for calendar in calendars:
+        for day in calendar:
+            names = days.setdefault(day, [])
+            names += [name for name in calendar.get_list(day) if name not in names]
     return days
 
 
-def holiday_name(day: dt.date, state: str) -> str | None:
-    return public_holidays(day.year, state).get(day)
+def holiday_name(
+    day: dt.date, state: str, region: Optional[str] = None, catholic: bool = False, language: str = "de"
+) -> Optional[str]:
+    """The name of the public holiday on ``day`` in ``state`` (e.g. "NW"), or None on a working day.
+
+    ``region``: a region of the state with holidays of its own (``REGIONS``); ``catholic``: the
+    municipality also keeps the holidays of predominantly Catholic ones; ``language``: "de" or "en".
+    """
+    names = _year(day.year, state, region, catholic, language).get(day)
+    return _joined(names, language) if names else None
+
+
+def _joined(names: List[str], language: str) -> str:
+    """Two holidays on one day (Christi Himmelfahrt on 1 May 2008) are named together."""
+    return f" {texts.text('and', language)} ".join(names)
+
+
+def catholic_states(year: int) -> Tuple[str, ...]:
+    """The states where some municipalities keep an extra holiday for being mostly Catholic."""
+    return tuple(state for state in STATES if len(Germany(subdiv=state, years=year, categories=CATHOLIC)))

@@ -2,6 +2,11 @@
 
 Short or mixed messages ("ok", "Bürgeramt please") give no confident answer (None), so the
 conversation keeps its language until the citizen clearly writes in another one.
+
+Kept rather than a library (bench/lang_detect.py, 4,871 labelled texts of data/): it is never
+wrong and recognises 84 % of English in 5-20 µs; where it runs (Rasa's numpy 1.23) lingua 2.1.1
+(100 MB) recognises 57 % of English at p >= 0.9 (1 German text taken for English), py3langid 0.2.2
+takes 41 German texts for English, and py3langid 0.4 (2 wrong, 93 % of English) needs numpy 2.
 """
 
 from __future__ import annotations

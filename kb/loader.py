@@ -18,7 +18,7 @@ import yaml
 
 from kb import links
 from kb.canned import load_canned
-from kb.holidays import STATES
+from kb.holidays import REGIONS, STATES, catholic_states
 from kb.model import WEEKDAYS, Article, CityProfile, Department, Fee, Localized, TimeRange
 
 MIN_QUESTIONS = 10
@@ -51,6 +51,8 @@ CITY_FIELDS = {
     "phone",
     "default_department",
     "closed_days",
+    "holiday_region",
+    "catholic_holidays",
     "departments",
 }
 DEPARTMENT_FIELDS = {"id", "name", "name_en", "aliases", "email", "phone", "address", "hours", "max_queue"}
@@ -239,6 +241,20 @@ def _read_city(raw: Dict[str, Any], reader: _Reader, file: str) -> Optional[City
     state = reader.text(file, raw, "state")
     if state and state not in STATES:
         reader.problem(file, "state", f"unknown state code {state!r} (one of {', '.join(sorted(STATES))})")
+    holiday_region = reader.text(file, raw, "holiday_region", required=False) or None
+    if holiday_region and holiday_region not in REGIONS:
+        known = ", ".join(f"{region} ({parent})" for region, parent in sorted(REGIONS.items()))
+        reader.problem(file, "holiday_region", f"unknown region {holiday_region!r} (known: {known})")
+    elif holiday_region and state and REGIONS[holiday_region] != state:
+        reader.problem(file, "holiday_region", f"{holiday_region!r} lies in {REGIONS[holiday_region]}, not in {state}")
+    catholic_holidays = raw.get("catholic_holidays", False)
+    if not isinstance(catholic_holidays, bool):
+        reader.problem(file, "catholic_holidays", "must be true or false")
+    elif catholic_holidays and state in STATES:
+        catholic = catholic_states(dt.date.today().year)
+        if state not in catholic:
+            message = f"{state} has no holidays of Catholic municipalities (only {', '.join(catholic)}): leave it out"
+            reader.problem(file, "catholic_holidays", message)
     timezone = reader.text(file, raw, "timezone")
     if timezone:
         try:
@@ -287,6 +303,8 @@ def _read_city(raw: Dict[str, Any], reader: _Reader, file: str) -> Optional[City
         default_department=default,
         departments=departments,
         closed_days=closed_days,
+        holiday_region=holiday_region,
+        catholic_holidays=catholic_holidays is True,
     )
 
 

@@ -109,6 +109,8 @@ class CityProfile:
     default_department: str
     departments: Dict[str, Department]
     closed_days: Tuple[str, ...] = ()  # "MM-DD"
+    holiday_region: Optional[str] = None  # a region of the state with holidays of its own ("Augsburg")
+    catholic_holidays: bool = False  # also the holidays of predominantly Catholic municipalities
 
     def department(self, department_id: Optional[str]) -> Department:
         """The department, or the city's default one for an unknown or empty id."""

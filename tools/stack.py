@@ -248,10 +248,6 @@ def gateway_process(
     )
 
 
-def gateway_available() -> bool:
-    return (ROOT / "handoff" / "__main__.py").exists()
-
-
 class Stack:
     """The processes of one running product, started in dependency order."""
 
@@ -259,7 +255,7 @@ class Stack:
         self.settings = settings
         self.actions = actions_process(settings)
         self.rasa = rasa_process(settings)
-        self.gateway = gateway_process(settings) if settings.with_gateway and gateway_available() else None
+        self.gateway = gateway_process(settings) if settings.with_gateway else None
 
     @property
     def processes(self) -> List[ManagedProcess]:

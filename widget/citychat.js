@@ -1,3 +1,4 @@
+// @ts-check
 // The citizen chat of the city, embedded with one script tag (see citizen/config.js):
 //
 //   <script type="module" src="https://GATEWAY/widget/citychat.js" data-citychat

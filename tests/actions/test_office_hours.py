@@ -15,7 +15,7 @@ async def test_christmas_day_all_offices_closed(
     custom = custom_of(dispatcher)
     assert custom["kb_article"] == "oeffnungszeiten"
     assert custom["open_now"] is False
-    assert custom["closed_reason"] == "1. Weihnachtstag"
+    assert custom["closed_reason"] == "Erster Weihnachtstag"
     assert "Alle Ämter der Stadt sind geschlossen" in custom["text"]
     assert "Montag, 28.12., um 07:30 Uhr" in custom["text"]  # the service centre opens next
 
@@ -77,4 +77,7 @@ async def test_english(dispatcher: CollectingDispatcher, freeze_time: Callable[[
     tracker = make_tracker("are you open today", "kb_oeffnungszeiten", slots={"language": "en"})
     await ActionOfficeHours().run(dispatcher, tracker, domain())
 
-    assert "all city offices are closed" in custom_of(dispatcher)["text"]
+    custom = custom_of(dispatcher)
+    assert "all city offices are closed" in custom["text"]
+    assert custom["closed_reason"] == "Christmas Day"
+    assert custom["text"].startswith("Today (Friday, 25/12) is Christmas Day: all city offices are closed.")

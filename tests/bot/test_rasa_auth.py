@@ -17,7 +17,7 @@ import jwt
 import pytest
 from aiohttp import web
 
-from handoff.rasa_client import JWT_LIFETIME_SECONDS, JWT_RENEW_SECONDS, BotUnavailable, RasaClient
+from handoff.rasa.client import JWT_LIFETIME_SECONDS, JWT_RENEW_SECONDS, BotUnavailable, RasaClient
 from tests.conftest import free_port
 from tools.stack import Stack
 

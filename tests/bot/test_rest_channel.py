@@ -88,7 +88,7 @@ def test_office_hours_on_a_public_holiday(citizen: Citizen, fake_now: Callable[[
     custom = citizen.turn("Wann habt ihr geöffnet?")
     assert custom["kb_article"] == "oeffnungszeiten"
     assert custom["open_now"] is False
-    assert custom["closed_reason"] == "1. Weihnachtstag"
+    assert custom["closed_reason"] == "Erster Weihnachtstag"
     assert "Alle Ämter der Stadt sind geschlossen" in custom["text"]
 
 

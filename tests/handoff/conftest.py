@@ -26,7 +26,7 @@ import pytest
 from aiohttp import web
 
 from handoff.db.engine import create_engine, migrate
-from handoff.store import Store
+from handoff.db.store import Store
 from tests.conftest import free_port, skip_or_fail
 from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent
 from tools.stack import ROOT, ManagedProcess, Stack, StackSettings, gateway_process

@@ -43,6 +43,7 @@ AGENTS = ("anna", "ben")  # 20 chats each at most (tests/handoff/conftest.py)
 STREAM_SECONDS = 1.5  # before the kill, and again after the reconnect
 SEND_EVERY = 0.1  # seconds between messages of one client
 CALL_TIMEOUT = 3.0
+SETUP_TIMEOUT = 15.0
 RECONNECT_EVERY = 0.25
 DRAIN_SECONDS = 30.0
 REPORT = ROOT / "reports" / "crash-safety.json"
@@ -79,14 +80,14 @@ class Writer:
     sio: Optional[socketio.AsyncClient] = None
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
-    async def connect(self) -> bool:
+    async def connect(self, timeout: float = CALL_TIMEOUT) -> bool:
         if self.sio is not None:  # the old connection broke: release it first
             await dispose(self.sio)
             self.sio = None
         for url in self.urls:
             sio = client()
             try:
-                await self.open(sio, url)
+                await self.open(sio, url, timeout)
             except Exception:
                 await dispose(sio)
                 continue
@@ -94,8 +95,13 @@ class Writer:
             return True
         return False
 
-    async def open(self, sio: socketio.AsyncClient, url: str) -> None:
+    async def open(self, sio: socketio.AsyncClient, url: str, timeout: float) -> None:
         raise NotImplementedError
+
+    async def close(self) -> None:
+        if self.sio is not None:
+            await dispose(self.sio)
+            self.sio = None
 
     def payload(self, client_id: str, text: str) -> tuple[str, dict[str, Any], Optional[str]]:
         raise NotImplementedError
@@ -142,9 +148,9 @@ class CitizenWriter(Writer):
     session_id: str = ""
     conversation_id: str = ""
 
-    async def open(self, sio: socketio.AsyncClient, url: str) -> None:
-        await sio.connect(url, headers={"Origin": ORIGIN}, transports=["websocket"], wait_timeout=CALL_TIMEOUT)
-        ack = await sio.call("session_request", {"session_id": self.session_id}, timeout=CALL_TIMEOUT)
+    async def open(self, sio: socketio.AsyncClient, url: str, timeout: float) -> None:
+        await sio.connect(url, headers={"Origin": ORIGIN}, transports=["websocket"], wait_timeout=timeout)
+        ack = await sio.call("session_request", {"session_id": self.session_id}, timeout=timeout)
         assert ack["ok"] and ack["session_id"] == self.session_id and not ack["new"], ack
 
     def payload(self, client_id: str, text: str) -> tuple[str, dict[str, Any], Optional[str]]:
@@ -156,15 +162,15 @@ class AgentWriter(Writer):
     token: str = ""
     chats: list[str] = field(default_factory=list)
 
-    async def open(self, sio: socketio.AsyncClient, url: str) -> None:
+    async def open(self, sio: socketio.AsyncClient, url: str, timeout: float) -> None:
         await sio.connect(
             url,
             namespaces=["/agent"],
             transports=["websocket"],
-            wait_timeout=CALL_TIMEOUT,
+            wait_timeout=timeout,
             headers={"Origin": CONSOLE_ORIGIN, "Cookie": f"citychat_session={self.token}"},
         )
-        assert (await sio.call("hello", namespace="/agent", timeout=CALL_TIMEOUT))["ok"]
+        assert (await sio.call("hello", namespace="/agent", timeout=timeout))["ok"]
 
     def chat_of(self, client_id: str) -> str:
         return self.chats[int(client_id.rsplit("-", 1)[1]) % len(self.chats)]
@@ -177,8 +183,19 @@ class AgentWriter(Writer):
 async def live_chats(citizen_urls: list[str], agent_url: str) -> tuple[list[CitizenWriter], list[AgentWriter]]:
     """20 citizens, each handed to one of two agents; returned as writers, not yet writing."""
     agents = [AgentWriter(name, [agent_url], token=await login(agent_url, name, PASSWORD)) for name in AGENTS]
+    try:
+        return await hand_over(citizen_urls, agents)
+    except BaseException:
+        for agent in agents:
+            await agent.close()
+        raise
+
+
+async def hand_over(
+    citizen_urls: list[str], agents: list[AgentWriter]
+) -> tuple[list[CitizenWriter], list[AgentWriter]]:
     for agent in agents:
-        assert await agent.connect()  # online first: a request for a person needs someone there
+        assert await agent.connect(SETUP_TIMEOUT)  # online first: a request for a person needs someone there
     citizens: list[CitizenWriter] = []
     asked: dict[int, CitizenWriter] = {}  # id of the citizen's "/request_human" -> the citizen
     for index in range(CHATS):
@@ -215,6 +232,22 @@ async def crash_and_check(
     recover: Any,
 ) -> dict[str, Any]:
     citizens, agents = await live_chats(citizen_urls, agent_url)
+    writers: list[Writer] = [*citizens, *agents]
+    try:
+        return await stream_and_check(name, citizen_urls, kill, recover, citizens, agents)
+    finally:
+        for writer in writers:
+            await writer.close()
+
+
+async def stream_and_check(
+    name: str,
+    citizen_urls: list[str],
+    kill: Any,
+    recover: Any,
+    citizens: list[CitizenWriter],
+    agents: list[AgentWriter],
+) -> dict[str, Any]:
     writers: list[Writer] = [*citizens, *agents]
     stream_until = [time.monotonic() + STREAM_SECONDS]
     killed_at: list[float] = []

@@ -109,3 +109,13 @@ async def test_agent_sees_typing_and_citizen_sees_agent_typing(citizen: Citizen,
     closed = await anna.call("close", {"conversation_id": conversation_id, "outcome": "resolved"})
     assert closed["ok"], closed
     await citizen.status("closed")
+
+
+async def test_health_and_readiness(citizen_url: str) -> None:
+    async with aiohttp.ClientSession(base_url=citizen_url) as session:
+        async with session.get("/healthz") as response:
+            assert (response.status, await response.json()) == (200, {"status": "ok"})
+        async with session.get("/readyz") as response:
+            body = await response.json()
+    assert response.status == 200 and body["status"] == "ready"
+    assert body["checks"]["database"] and body["checks"]["rasa"] and body["checks"].get("redis", True)

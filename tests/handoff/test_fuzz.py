@@ -10,6 +10,7 @@ something are always sent (NASTY_FRAMES).
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 from typing import Any, Callable, Coroutine, Iterator, TypeVar
 
@@ -18,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handoff import jsonsafe
 from tests.handoff.clients import ORIGIN, Agent, Citizen
 from tests.handoff.conftest import PASSWORD, Gateway
 
 pytestmark = pytest.mark.stack
 T = TypeVar("T")
+JSON_DEPTH_LIMIT = 1024  # orjson's (handoff/jsonsafe.py)
 EXAMPLES = 1000
 
 CITIZEN_EVENTS = ["session_request", "user_uttered", "history_request", "typing", "feedback", "delete_conversation"]
@@ -109,9 +110,20 @@ def _depth(value: Any) -> int:
     return 0
 
 
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    return True
+
+
 def answerable(args: list[Any]) -> bool:
-    """Packets nested deeper than the gateway's JSON limit are dropped unread: no ack can come."""
-    return _depth(args) < jsonsafe.MAX_NESTING - 2
+    """Packets that are not JSON (Infinity, more than 1,024 levels deep) are dropped unread as
+    malformed: no ack can come. Everything else gets one."""
+    return _depth(args) < JSON_DEPTH_LIMIT - 2 and _finite(args)
 
 
 def _nest(depth: int) -> Any:

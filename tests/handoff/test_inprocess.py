@@ -12,8 +12,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from handoff.accounts.identity import ROLES
+from handoff.accounts.passwords import hash_password, verify_password
 from handoff.app import create_app
-from handoff.auth import hash_password, verify_password
+from handoff.domain import states
+from handoff.http.openapi import openapi_document
 from handoff.keys import STORE
 from handoff.settings import Settings
 from tests.conftest import free_port
@@ -69,3 +72,23 @@ async def test_a_burst_of_logins_does_not_stall_the_event_loop(
     await probing
     assert sorted(statuses) == [200] * 4 + [401] * 4
     assert max(pauses) < one_check / 2, f"the loop paused {max(pauses):.3f} s; one check takes {one_check:.3f} s"
+
+
+def test_the_openapi_document_describes_exactly_the_routes(tmp_path: Path) -> None:
+    """Every API and health route is documented with its methods, and nothing else is: the two
+    cannot drift."""
+    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"))
+    routes = {
+        (route.method.lower(), route.resource.canonical)
+        for route in app.router.routes()
+        if route.resource is not None
+        and (route.resource.canonical.startswith("/api/") or route.resource.canonical in ("/healthz", "/readyz"))
+        and route.method not in ("HEAD", "OPTIONS")
+        and route.resource.canonical != "/api/openapi.json"
+    }
+    document = openapi_document()
+    documented = {(method, path) for path, operations in document["paths"].items() for method in operations}
+    assert documented == routes
+    schemas = document["components"]["schemas"]
+    assert schemas["User"]["properties"]["role"]["enum"] == list(ROLES)
+    assert schemas["Conversation"]["properties"]["state"]["enum"] == list(states.STATES)

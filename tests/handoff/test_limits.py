@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Callable
 
-import aiohttp
 import pytest
 
-from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent, Citizen, expect_refused, login
+from tests.handoff.clients import ORIGIN, Agent, Citizen, expect_refused, login
 from tests.handoff.conftest import PASSWORD, Gateway
 
 pytestmark = pytest.mark.stack
@@ -112,7 +110,6 @@ async def test_engineio_buffer_limit_drops_only_that_connection(citizen_url: str
         ("history_request", {"after": -1}, "invalid"),
         ("history_request", {"after": 10**30}, "invalid"),  # was `internal`, with a traceback each time
         ("feedback", {"message_id": 10**30, "helpful": True}, "invalid"),
-        ("user_uttered", {"message": "hi", "customData": {"n": float("inf")}}, "invalid"),
         ("typing", {"typing": "yes"}, "invalid"),
         ("feedback", {"message_id": "1", "helpful": True}, "invalid"),
         ("feedback", {"message_id": True, "helpful": True}, "invalid"),
@@ -151,27 +148,3 @@ async def test_unknown_events_and_forged_connect_events_are_ignored(citizen_url:
     assert hello["me"]["status"] == "online"  # the forged disconnect did not end anna's presence
     await agent.close()
     await citizen.close()
-
-
-async def test_http_api_refuses_bad_requests(citizen_url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"{citizen_url}/api/login", data="username=anna", headers={"Origin": CONSOLE_ORIGIN}
-        ) as r:
-            assert r.status == 415
-            assert (await r.json())["error"] == "unsupported_media_type"
-        async with session.post(
-            f"{citizen_url}/api/login",
-            data="{not json",
-            headers={"Origin": CONSOLE_ORIGIN, "Content-Type": "application/json"},
-        ) as r:
-            assert r.status == 400
-        async with session.post(
-            f"{citizen_url}/api/login",
-            data=json.dumps({"username": "a" * 70_000}),
-            headers={"Origin": CONSOLE_ORIGIN, "Content-Type": "application/json"},
-        ) as r:
-            assert r.status == 413
-        async with session.get(f"{citizen_url}/api/conversations") as r:
-            assert r.status == 401
-            assert "Traceback" not in await r.text()

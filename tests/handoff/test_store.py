@@ -10,13 +10,15 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from handoff import retention, states
-from handoff.auth import Identity, hash_password
+from handoff.accounts.identity import Identity
+from handoff.accounts.logins import Lifetimes, Logins
+from handoff.accounts.passwords import hash_password
+from handoff.accounts.throttle import LoginThrottle, ThrottleSettings
 from handoff.db.models import Conversation, DeletionJob, LoginSession, utcnow
-from handoff.logins import Lifetimes, Logins
-from handoff.retention import RasaTracker
-from handoff.store import Store
-from handoff.throttle import LoginThrottle, ThrottleSettings
+from handoff.db.store import Store
+from handoff.domain import retention, states
+from handoff.domain.access import readable as rule_of
+from handoff.rasa.tracker import RasaTracker
 
 
 async def agent(store: Store, max_chats: int = 3, departments: tuple[str, ...] = ("buergeramt",)) -> Identity:
@@ -61,7 +63,7 @@ async def test_need_to_know(store: Store) -> None:
     await store.add_message(handled, "note", "intern", None, agent_id=anna.user_id)  # anna worked on it too
     untouched = await conversation_in(store, states.CLOSED, department="buergeramt")
     readable = {
-        c: (await store.readable_conversation(c, anna))[0] is not None
+        c: (await store.readable_conversation(c, rule_of(anna)))[0] is not None
         for c in (mine, colleagues, waiting, elsewhere, handled, untouched)
     }
     assert readable == {
@@ -72,12 +74,12 @@ async def test_need_to_know(store: Store) -> None:
         handled: True,
         untouched: False,
     }
-    assert await store.readable_conversation(uuid.uuid4().hex, anna) == (None, False)
-    assert (await store.readable_conversation(colleagues, anna))[1] is True  # exists: forbidden, not missing
-    found = {c.id for c in await store.search(anna, limit=200)}
+    assert await store.readable_conversation(uuid.uuid4().hex, rule_of(anna)) == (None, False)
+    assert (await store.readable_conversation(colleagues, rule_of(anna)))[1] is True  # exists: forbidden, not missing
+    found = {c.id for c in await store.search(rule_of(anna), limit=200)}
     assert {mine, waiting, handled} <= found and not found & {colleagues, elsewhere, untouched}
     assert {mine, colleagues, waiting, elsewhere, handled, untouched} <= {
-        c.id for c in await store.search(supervisor, limit=200)
+        c.id for c in await store.search(rule_of(supervisor), limit=200)
     }
 
 

@@ -1,4 +1,4 @@
-"""The gateway's pure core, without sockets: states, the bot contract, validation, limits."""
+"""The gateway's pure parts, without sockets: the bot contract, validation, limits, settings."""
 
 from __future__ import annotations
 
@@ -6,24 +6,13 @@ import json
 
 import pytest
 
-from handoff import addresses, contract, jsonsafe, states, validation
-from handoff.pages import security_headers_for
+from handoff import jsonsafe
+from handoff.accounts.throttle import delay_after
+from handoff.http.middleware import security_headers_for
+from handoff.rasa import contract
 from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings, SettingsError
-from handoff.throttle import delay_after
-
-
-def test_state_transitions() -> None:
-    assert states.target("handoff", states.BOT) == states.QUEUED
-    assert states.target("accept", states.QUEUED) == states.ASSIGNED
-    assert states.target("hand_back", states.ASSIGNED) == states.BOT
-    assert states.target("reopen", states.CLOSED) == states.BOT
-    with pytest.raises(states.InvalidTransition, match="cannot accept a conversation that is assigned"):
-        states.target("accept", states.ASSIGNED)
-    with pytest.raises(states.InvalidTransition):
-        states.target("requeue", states.BOT)
-    assert states.human_owns(states.QUEUED) and states.human_owns(states.ASSIGNED)
-    assert not states.human_owns(states.BOT)
+from handoff.transport import addresses, validation
 
 
 def test_contract_message_becomes_one_event_without_agent_context() -> None:
@@ -178,14 +167,15 @@ def test_json_out_is_total() -> None:
     decoded = json.loads(text)
     assert decoded["page"] == "page \ufffd end" and decoded["n"] is None and decoded["page \ufffd end"] == [1, None]
     assert jsonsafe.dumps({"text": "ä 👋"}) == '{"text":"ä 👋"}'
-    for constant in ("NaN", "Infinity", "-Infinity"):  # Python reads them; the validation refuses them
-        with pytest.raises(validation.Invalid):
-            validation.after_id(jsonsafe.loads(f'{{"after": 1, "n": {constant}}}'))
+    for constant in ("NaN", "Infinity", "-Infinity"):  # not JSON: a malformed packet
+        with pytest.raises(ValueError):
+            jsonsafe.loads(f'{{"after": 1, "n": {constant}}}')
+    assert jsonsafe.dumps({"n": 2**70}) == '{"n":"1180591620717411303424"}'  # beyond 64 bits: replaced
 
 
 def test_json_refuses_deep_nesting_but_not_brackets_in_strings() -> None:
-    with pytest.raises(ValueError, match="nested too deeply"):
-        jsonsafe.loads("[" * 1000 + "]" * 1000)
+    with pytest.raises(ValueError, match="depth"):
+        jsonsafe.loads("[" * 2000 + "]" * 2000)
     text = json.dumps({"message": "[[[[" * 100})
     assert jsonsafe.loads(text) == {"message": "[[[[" * 100}
     assert jsonsafe.loads(json.dumps([[[1]]])) == [[[1]]]

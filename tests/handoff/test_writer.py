@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from handoff.store import Store
-from handoff.writer import ConversationMissing
+from handoff.db.store import Store
+from handoff.db.writer import ConversationMissing
 
 
 async def test_concurrent_messages_are_each_stored_once_in_order(store: Store) -> None:

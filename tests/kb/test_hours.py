@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
+from holidays.countries.germany import Germany
 
 import kb
 from kb import hours
-from kb.holidays import easter_sunday, holiday_name, public_holidays
+from kb.holidays import REGIONS, STATES, holiday_name
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -21,23 +23,9 @@ def city() -> kb.CityProfile:
     return kb.load().city
 
 
-@pytest.mark.parametrize(
-    ("year", "expected"),
-    [
-        (2024, dt.date(2024, 3, 31)),
-        (2025, dt.date(2025, 4, 20)),
-        (2026, dt.date(2026, 4, 5)),
-        (2027, dt.date(2027, 3, 28)),
-        (2038, dt.date(2038, 4, 25)),
-    ],
-)
-def test_easter(year: int, expected: dt.date) -> None:
-    assert easter_sunday(year) == expected
-
-
 def test_nrw_holidays_2026() -> None:
-    days = public_holidays(2026, "NW")
-    assert sorted(days) == [
+    year = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    assert [day for day in year if holiday_name(day, "NW")] == [
         dt.date(2026, 1, 1),
         dt.date(2026, 4, 3),
         dt.date(2026, 4, 6),
@@ -50,7 +38,7 @@ def test_nrw_holidays_2026() -> None:
         dt.date(2026, 12, 25),
         dt.date(2026, 12, 26),
     ]
-    assert days[dt.date(2026, 6, 4)] == "Fronleichnam"
+    assert holiday_name(dt.date(2026, 6, 4), "NW") == "Fronleichnam"
 
 
 def test_regional_holidays_differ_by_state() -> None:
@@ -60,7 +48,64 @@ def test_regional_holidays_differ_by_state() -> None:
     assert holiday_name(dt.date(2026, 11, 18), "SN") == "Buß- und Bettag"
     assert holiday_name(dt.date(2026, 3, 8), "BE") == "Internationaler Frauentag"
     with pytest.raises(ValueError, match="unknown German state"):
-        public_holidays(2026, "XX")
+        holiday_name(dt.date(2026, 1, 1), "XX")
+
+
+def test_one_off_holidays_such_as_8_may_2025_in_berlin() -> None:
+    name = holiday_name(dt.date(2025, 5, 8), "BE")
+    assert name is not None and "Befreiung vom Nationalsozialismus" in name
+    assert holiday_name(dt.date(2020, 5, 8), "BE") is not None
+    assert holiday_name(dt.date(2026, 5, 8), "BE") is None
+    assert holiday_name(dt.date(2025, 5, 8), "BB") is None
+    assert holiday_name(dt.date(2017, 10, 31), "NW") == "Reformationstag"  # 500 years, everywhere
+    assert holiday_name(dt.date(2018, 10, 31), "NW") is None
+
+
+@pytest.mark.parametrize(
+    ("day", "state", "introduced"),
+    [
+        (dt.date(2019, 3, 8), "BE", True),  # Internationaler Frauentag in Berlin since 2019
+        (dt.date(2018, 3, 8), "BE", False),
+        (dt.date(2023, 3, 8), "MV", True),  # ... in Mecklenburg-Vorpommern since 2023
+        (dt.date(2022, 3, 8), "MV", False),
+        (dt.date(2019, 9, 20), "TH", True),  # Weltkindertag in Thüringen since 2019
+        (dt.date(2018, 9, 20), "TH", False),
+        (dt.date(2018, 10, 31), "NI", True),  # Reformationstag in Niedersachsen since 2018
+        (dt.date(2016, 10, 31), "NI", False),
+        (dt.date(1994, 11, 16), "NW", True),  # Buß- und Bettag: dropped in 1995 except in Sachsen
+        (dt.date(1995, 11, 22), "NW", False),
+        (dt.date(1995, 11, 22), "SN", True),
+    ],
+)
+def test_a_holiday_counts_only_while_the_law_has_it(day: dt.date, state: str, introduced: bool) -> None:
+    assert (holiday_name(day, state) is not None) is introduced
+
+
+def test_a_region_below_state_level_and_catholic_municipalities() -> None:
+    peace_festival = dt.date(2026, 8, 8)
+    assert holiday_name(peace_festival, "BY") is None
+    assert holiday_name(peace_festival, "BY", region="Augsburg") == "Augsburger Hohes Friedensfest"
+    assert holiday_name(peace_festival, "BY", region="Augsburg", language="en") == "Augsburg Peace Festival"
+    assumption = dt.date(2026, 8, 15)
+    assert holiday_name(assumption, "BY") is None
+    assert holiday_name(assumption, "BY", catholic=True) == "Mariä Himmelfahrt"
+    assert holiday_name(assumption, "BY", region="Augsburg", catholic=True) == "Mariä Himmelfahrt"
+    assert holiday_name(dt.date(2026, 6, 4), "SN", catholic=True) == "Fronleichnam"
+    with pytest.raises(ValueError, match="unknown region"):
+        holiday_name(peace_festival, "NW", region="Augsburg")
+
+
+def test_names_in_english_and_two_holidays_on_one_day() -> None:
+    assert holiday_name(dt.date(2026, 12, 25), "NW", language="en") == "Christmas Day"
+    assert holiday_name(dt.date(2026, 6, 4), "NW", language="en") == "Corpus Christi"
+    assert holiday_name(dt.date(2008, 5, 1), "NW") == "Christi Himmelfahrt und Erster Mai"
+    assert holiday_name(dt.date(2008, 5, 1), "NW", language="en") == "Ascension Day and Labor Day"
+
+
+def test_every_region_of_the_package_is_known_with_its_state() -> None:
+    regions = {s for s in Germany.subdivisions if s not in STATES}
+    assert regions == set(REGIONS)
+    assert set(REGIONS.values()) <= set(STATES)
 
 
 def test_open_during_hours(city: kb.CityProfile) -> None:
@@ -89,9 +134,40 @@ def test_holiday_and_closing_days(city: kb.CityProfile) -> None:
     christmas = hours.opening_state(city, service, at("2026-12-24T10:00"))  # Thursday, Heiligabend
     assert not christmas.is_open
     assert christmas.closed_reason == "Heiligabend"
+    assert christmas.closure == hours.Closure("Heiligabend", public_holiday=False)
     assert christmas.next_opening == at("2026-12-28T07:30")  # 25./26. holidays, 27. Sunday
     corpus_christi = hours.opening_state(city, service, at("2026-06-04T10:00"))
-    assert corpus_christi.closed_reason == "Fronleichnam"
+    assert corpus_christi.closure == hours.Closure("Fronleichnam", public_holiday=True)
+    assert hours.opening_state(city, service, at("2026-06-04T10:00"), "en").closed_reason == "Corpus Christi"
+
+
+def test_the_citys_own_closing_days(city: kb.CityProfile) -> None:
+    assert city.closed_days == ("12-24", "12-31")
+    assert hours.closure(city, dt.date(2026, 12, 31)) == hours.Closure("Silvester", public_holiday=False)
+    assert hours.closure(city, dt.date(2026, 12, 31), "en") == hours.Closure("New Year's Eve", public_holiday=False)
+    assert hours.closure(city, dt.date(2026, 12, 30)) is None
+    carnival = replace(city, closed_days=("02-16",))  # Rosenmontag 2026, a closing day without a name of its own
+    assert hours.closure(carnival, dt.date(2026, 2, 16)) == hours.Closure("Schließtag", public_holiday=False)
+    assert hours.closure(carnival, dt.date(2026, 12, 24)) is None
+    english = hours.describe_now(city, city.departments["buergeramt"], at("2026-12-24T10:00"), "en")
+    assert english.startswith("Residents' Registration Office is closed right now (today is Christmas Eve).")
+
+
+def test_office_hours_follow_the_package_s_holidays(city: kb.CityProfile) -> None:
+    buergeramt = city.departments["buergeramt"]
+    liberation_day = at("2025-05-08T10:00")  # a Thursday
+    assert hours.opening_state(city, buergeramt, liberation_day).is_open  # not a holiday in NW
+    berlin = replace(city, state="BE")
+    closed = hours.opening_state(berlin, buergeramt, liberation_day)
+    assert not closed.is_open and closed.closure is not None and closed.closure.public_holiday
+    assert closed.next_opening == at("2025-05-09T08:00")
+    peace_festival = at("2026-08-08T10:00")  # a Saturday: the Bürgeramt opens 09:00-12:00
+    assert hours.opening_state(replace(city, state="BY"), buergeramt, peace_festival).is_open
+    augsburg = replace(city, state="BY", holiday_region="Augsburg")
+    assert hours.opening_state(augsburg, buergeramt, peace_festival).closed_reason == "Augsburger Hohes Friedensfest"
+    assert hours.hours_on(augsburg, buergeramt, peace_festival.date()) == ()
+    text = hours.describe_now(augsburg, buergeramt, peace_festival, "en")
+    assert "(today is Augsburg Peace Festival, a public holiday)" in text
 
 
 def test_time_zone_is_the_citys(city: kb.CityProfile) -> None:
@@ -104,7 +180,7 @@ def test_describe_now(city: kb.CityProfile) -> None:
     text = hours.describe_now(city, city.departments["buergeramt"], now)
     # 26.12. is a holiday too, 27.12. a Sunday
     assert (
-        text == "Bürgeramt ist gerade geschlossen (heute ist 1. Weihnachtstag). "
+        text == "Bürgeramt ist gerade geschlossen (heute ist Erster Weihnachtstag). "
         "Wieder geöffnet Montag, 28.12., um 08:00 Uhr."
     )
     english = hours.describe_now(city, city.departments["buergeramt"], at("2026-11-30T09:00"), "en")

@@ -161,6 +161,33 @@ def test_a_departments_queue_limit_is_a_positive_number(data_dir: Path) -> None:
     )
 
 
+def test_holiday_region_and_catholic_holidays_are_optional_and_checked(data_dir: Path) -> None:
+    original = yaml.safe_load((data_dir / "city.yml").read_text(encoding="utf-8"))
+
+    def city_with(**fields: Any) -> list[str]:
+        city = dict(original, **fields)
+        (data_dir / "city.yml").write_text(yaml.safe_dump(city, allow_unicode=True), encoding="utf-8")
+        return problems_of(data_dir)
+
+    assert loader.load(data_dir).city.holiday_region is None
+    assert loader.load(data_dir).city.catholic_holidays is False
+    assert city_with(state="BY", holiday_region="Augsburg", catholic_holidays=True) == []
+    augsburg = loader.load(data_dir).city
+    assert (augsburg.state, augsburg.holiday_region, augsburg.catholic_holidays) == ("BY", "Augsburg", True)
+
+    assert city_with(holiday_region="Fürth") == [
+        "data/city.yml: holiday_region: unknown region 'Fürth' (known: Augsburg (BY))"
+    ]
+    assert city_with(state="NW", holiday_region="Augsburg") == [
+        "data/city.yml: holiday_region: 'Augsburg' lies in BY, not in NW"
+    ]
+    assert city_with(catholic_holidays="ja") == ["data/city.yml: catholic_holidays: must be true or false"]
+    assert city_with(catholic_holidays=True) == [
+        "data/city.yml: catholic_holidays: NW has no holidays of Catholic municipalities (only BY, SN, TH): "
+        "leave it out"
+    ]
+
+
 def test_load_raises_with_all_problems(data_dir: Path, article_with: Callable[..., Dict[str, Any]]) -> None:
     write_article(data_dir, "hundesteuer", article_with(department="x", questions=["a"]))
     with pytest.raises(loader.KnowledgeBaseError) as raised:

@@ -1,3 +1,4 @@
+// @ts-check
 // The city's configured primary colour, made accessible: a text colour that reads on it
 // (contrast of at least 4.5:1, WCAG 1.4.3) and an accent derived from it that reads as text and
 // focus ring on the widget's light surfaces.

@@ -1,8 +1,10 @@
+// @ts-check
 // The input: a labelled textarea (Enter sends, Shift+Enter adds a line), a send button and a
 // character counter that appears near the limit. Typing is reported as start and stop, not per
 // keystroke.
 
-import { h, icon, ICONS, srOnly } from "./dom.js";
+import { el, icon } from "../shared/dom.js";
+import { ICONS, srOnly } from "./markup.js";
 
 export const MAX_CHARS = 2000;
 const COUNTER_FROM = MAX_CHARS - 200;
@@ -16,9 +18,10 @@ export class Composer {
     this.i18n = i18n;
     this.handlers = handlers;
     this.typing = false;
-    this.idleTimer = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.idleTimer = undefined;
     this.lastLeft = MAX_CHARS;
-    this.input = h("textarea", {
+    this.input = el("textarea", {
       id: "cc-input",
       rows: "1",
       maxlength: String(MAX_CHARS),
@@ -27,13 +30,13 @@ export class Composer {
       "aria-describedby": "cc-counter",
       enterkeyhint: "send",
     });
-    this.counter = h("p", { id: "cc-counter", class: "counter", hidden: true });
-    const send = h("button", { type: "submit", class: "send" }, icon(ICONS.send), srOnly(t("send")));
-    this.form = h(
+    this.counter = el("p", { id: "cc-counter", class: "counter", hidden: true });
+    const send = el("button", { type: "submit", class: "send" }, icon(ICONS.send), srOnly(t("send")));
+    this.form = el(
       "form",
       { class: "composer", novalidate: true },
-      h("label", { for: "cc-input", class: "sr-only", text: t("input") }),
-      h("div", { class: "composer-row" }, this.input, send),
+      el("label", { for: "cc-input", class: "sr-only", text: t("input") }),
+      el("div", { class: "composer-row" }, this.input, send),
       this.counter,
     );
     this.form.addEventListener("submit", (event) => {

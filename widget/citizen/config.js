@@ -1,3 +1,4 @@
+// @ts-check
 // The embedding page's configuration: the data-* attributes of the script tag.
 //
 //   <script type="module" src="https://GATEWAY/widget/citychat.js" data-citychat
@@ -14,8 +15,26 @@ function pageLanguage(doc) {
   return LANGUAGES.includes(lang) ? lang : "de";
 }
 
+/**
+ * @typedef {object} Config
+ * @property {string} socketUrl  the gateway's origin
+ * @property {string} socketPath  its Socket.IO path
+ * @property {string} stylesheet  citychat.css next to this module
+ * @property {string} language  "de" or "en"
+ * @property {string | null} title
+ * @property {string | null} color  the city's primary colour (colors.js makes it accessible)
+ * @property {"left" | "right"} position
+ */
+
+/**
+ * @param {Document} doc  the embedding page
+ * @param {string} moduleUrl  import.meta.url of citychat.js
+ * @returns {Config}
+ */
 export function readConfig(doc, moduleUrl) {
-  const data = doc.querySelector("script[data-citychat]")?.dataset ?? {};
+  const script = /** @type {HTMLScriptElement | null} */ (doc.querySelector("script[data-citychat]"));
+  /** @type {DOMStringMap} */
+  const data = script?.dataset ?? {};
   // the gateway's root: widget/citychat.js lives one level below it
   let gateway = new URL("../", moduleUrl);
   if (data.gateway) {
@@ -25,7 +44,7 @@ export function readConfig(doc, moduleUrl) {
       // a malformed data-gateway: keep the script's own origin
     }
   }
-  const language = LANGUAGES.includes(data.language) ? data.language : pageLanguage(doc);
+  const language = LANGUAGES.includes(data.language ?? "") ? data.language : pageLanguage(doc);
   return {
     socketUrl: gateway.origin,
     socketPath: gateway.pathname + "socket.io/",

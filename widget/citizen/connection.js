@@ -1,24 +1,44 @@
+// @ts-check
 // The citizen's Socket.IO connection (docs/protocol.md, namespace "/"). Socket.IO reconnects by
 // itself; after every (re)connect this asks for the stored session and then for every message
 // newer than the last one shown, so nothing sent while the connection was down is missed.
 
-import { io } from "../vendor/socket.io.esm.min.js";
-import { CITIZEN } from "../shared/events.js";
+import { CITIZEN, SOCKET_IO } from "../shared/events.js";
+import { io } from "../shared/socket-io.js";
 import { storage } from "./storage.js";
+
+/** @typedef {import("../shared/socket-io.js").Socket} Socket */
 
 const ACK_TIMEOUT_MS = 15000;
 const RETRY_SESSION_MS = 3000;
 const MAX_HISTORY_PAGES = 20;
 
+/**
+ * @typedef {object} ConnectionHandlers
+ * @property {() => number} lastId  the newest server id shown
+ * @property {(messages: any[]) => number} onHistory  returns how many of them were new
+ * @property {(status: any) => void} onReady  the session is set up; its handoff status
+ * @property {() => void} onSessionReset  the stored conversation no longer exists
+ * @property {() => void} onDisconnect
+ * @property {(event: any) => void} onBotUttered
+ * @property {(entry: any) => void} onEcho
+ * @property {(event: any) => void} onDelivered
+ * @property {(event: any) => void} onTyping
+ * @property {(status: any) => void} onStatus
+ * @property {() => void} onDeleted
+ */
+
 export class Connection {
-  // handlers: {lastId(), onHistory(messages), onReady(status), onSessionReset(), onDisconnect(),
-  //            onBotUttered(event), onEcho(entry), onDelivered(event), onTyping(event),
-  //            onStatus(status), onDeleted()}
   // A deletion asked for while offline (storage.pendingDelete) is sent first after a (re)connect;
   // onDeleted() runs once the gateway confirmed it.
+  /**
+   * @param {import("./config.js").Config} config
+   * @param {ConnectionHandlers} handlers
+   */
   constructor(config, handlers) {
     this.config = config;
     this.handlers = handlers;
+    /** @type {Socket | null} */
     this.socket = null;
     this.ready = false;
     this.generation = 0; // which connection a running session setup belongs to
@@ -36,14 +56,14 @@ export class Connection {
     });
     this.socket = socket;
     const h = this.handlers;
-    socket.on("connect", () => this.setUp());
-    socket.on("disconnect", (reason) => {
+    socket.on(SOCKET_IO.CONNECT, () => this.setUp());
+    socket.on(SOCKET_IO.DISCONNECT, (reason) => {
       this.ready = false;
       this.generation += 1;
       h.onDisconnect();
-      if (reason === "io server disconnect") socket.connect(); // the server dropped us: not automatic
+      if (reason === SOCKET_IO.SERVER_DISCONNECT) socket.connect(); // the server dropped us: not automatic
     });
-    socket.on("connect_error", () => h.onDisconnect());
+    socket.on(SOCKET_IO.CONNECT_ERROR, () => h.onDisconnect());
     socket.on(CITIZEN.BOT_UTTERED, (event) => h.onBotUttered(event));
     socket.on(CITIZEN.MESSAGE_ECHO, (entry) => h.onEcho(entry));
     socket.on(CITIZEN.DELIVERED, (event) => h.onDelivered(event));
@@ -56,14 +76,20 @@ export class Connection {
     socket.on(CITIZEN.RESYNC, () => this.resync());
   }
 
-  // Resolves with the ack; rejects when none comes in time (e.g. the connection broke).
+  /**
+   * Resolves with the ack; rejects when none comes in time (e.g. the connection broke).
+   * @param {string} event
+   * @param {object} [payload]
+   * @returns {Promise<any>}
+   */
   call(event, payload) {
-    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+    const socket = /** @type {Socket} */ (this.socket); // started before anything is sent
+    return socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
   }
 
   async setUp() {
     const generation = this.generation;
-    const current = () => generation === this.generation && this.socket.connected;
+    const current = () => generation === this.generation && this.socket?.connected === true;
     try {
       if (storage.pendingDelete && !(await this.deletePending(current))) return;
       const known = storage.sessionId;
@@ -129,7 +155,7 @@ export class Connection {
   }
 
   typing(typing) {
-    if (this.ready) this.socket.emit(CITIZEN.TYPING, { typing });
+    if (this.ready) this.socket?.emit(CITIZEN.TYPING, { typing });
   }
 
   deleteConversation() {

@@ -1,9 +1,10 @@
+// @ts-check
 // Who the citizen is talking to, from handoff_status (docs/protocol.md): waiting in a queue with
 // position and expected wait, a person who joined, back with the assistant, no live help now.
 // The gateway's system messages in the log announce the changes; this banner is the lasting
 // visual state, and only a moving queue position is announced from here.
 
-import { h } from "./dom.js";
+import { el } from "../shared/dom.js";
 
 const HUMAN_STATES = ["queued", "assigned", "agent_left"];
 
@@ -15,9 +16,9 @@ export class HandoffBanner {
     this.position = null;
     this.agentName = null;
     this.requeueExpected = false;
-    this.title = h("p", { class: "banner-title" });
-    this.detail = h("p", { class: "banner-detail" });
-    this.node = h("div", { class: "banner", "data-testid": "handoff-status", hidden: true }, this.title, this.detail);
+    this.title = el("p", { class: "banner-title" });
+    this.detail = el("p", { class: "banner-detail" });
+    this.node = el("div", { class: "banner", "data-testid": "handoff-status", hidden: true }, this.title, this.detail);
   }
 
   get withPerson() {

@@ -1,3 +1,4 @@
+// @ts-check
 // Interface texts of the citizen widget in German and English, and the locale-aware formats
 // (money, times, waiting minutes, the next opening of the live chat).
 

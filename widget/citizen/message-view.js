@@ -1,8 +1,10 @@
+// @ts-check
 // The DOM of one message. Bot texts are light Markdown (renderMarkdown); citizen, agent and
 // system texts are plain text (renderPlain). Nothing here turns text into HTML.
 
 import { renderMarkdown, renderPlain, safeUrl } from "../shared/render.js";
-import { h, srOnly } from "./dom.js";
+import { el } from "../shared/dom.js";
+import { srOnly } from "./markup.js";
 import { kbExtras } from "./kb-extras.js";
 
 function senderName(message, t) {
@@ -15,19 +17,19 @@ function senderName(message, t) {
 function attachmentLink(url, t) {
   const href = safeUrl(url);
   if (!href) return null;
-  const link = h("a", { href, text: t("attachment") });
+  const link = el("a", { href, text: t("attachment") });
   link.target = "_blank";
   link.rel = "noopener noreferrer";
-  return h("p", {}, link);
+  return el("p", {}, link);
 }
 
 function body(message, i18n) {
   const { metadata } = message;
-  const bubble = h("div", { class: "bubble" });
+  const bubble = el("div", { class: "bubble" });
   if (metadata.language === "de" || metadata.language === "en") bubble.lang = metadata.language;
   if (message.sender === "bot") {
     if (metadata.kb_article && typeof metadata.title === "string") {
-      bubble.append(h("p", { class: "kb-title" }, h("strong", { text: metadata.title })));
+      bubble.append(el("p", { class: "kb-title" }, el("strong", { text: metadata.title })));
     }
     bubble.append(renderMarkdown(message.text));
     if (metadata.kb_article) bubble.append(kbExtras(metadata, i18n) ?? "");
@@ -42,15 +44,15 @@ function body(message, i18n) {
 export function messageView(message, i18n) {
   const { t } = i18n;
   const name = senderName(message, t);
-  const time = h("time", { datetime: message.ts.toISOString(), text: i18n.time(message.ts) });
-  const delivery = h("span", { class: "delivery", "aria-hidden": "true" });
-  const meta = h("p", { class: "msg-meta" }, time, delivery);
+  const time = el("time", { datetime: message.ts.toISOString(), text: i18n.time(message.ts) });
+  const delivery = el("span", { class: "delivery", "aria-hidden": "true" });
+  const meta = el("p", { class: "msg-meta" }, time, delivery);
   const label =
     message.sender === "bot" || message.sender === "agent"
-      ? h("p", { class: "msg-sender" }, name, message.sender === "agent" ? srOnly(` (${t("agentRole")})`) : null)
+      ? el("p", { class: "msg-sender" }, name, message.sender === "agent" ? srOnly(` (${t("agentRole")})`) : null)
       : srOnly(name + ": ");
-  const extras = h("div", { class: "msg-extras" });
-  const node = h("div", { class: `msg msg--${message.sender}` }, label, body(message, i18n), meta, extras);
+  const extras = el("div", { class: "msg-extras" });
+  const node = el("div", { class: `msg msg--${message.sender}` }, label, body(message, i18n), meta, extras);
   if (message.id !== null) node.dataset.id = String(message.id);
   return { node, delivery, meta, extras };
 }

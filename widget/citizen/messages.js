@@ -1,8 +1,23 @@
+// @ts-check
 // One shape for every message the widget shows, whether it arrived live (bot_uttered,
 // message_echo) or from the history (docs/protocol.md, "Message").
 //
 //   {id, sender: "citizen"|"bot"|"agent"|"system", text, ts: Date, clientId, agentName,
 //    quickReplies: [{title, payload}], metadata}
+
+/**
+ * @typedef {object} Message
+ * @property {number | null} id  the server's id (null: not confirmed yet)
+ * @property {"citizen" | "bot" | "agent" | "system"} sender
+ * @property {string} text
+ * @property {string} [displayText]  what the transcript shows instead of a button's payload
+ * @property {Date} ts
+ * @property {string | null} [clientId]
+ * @property {string | null} [agentName]
+ * @property {{ title: string, payload: string }[]} quickReplies
+ * @property {string | null} [attachment]
+ * @property {Record<string, any>} metadata
+ */
 
 function quickRepliesOf(raw) {
   if (!Array.isArray(raw)) return [];

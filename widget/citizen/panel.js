@@ -1,8 +1,10 @@
+// @ts-check
 // The widget's shell inside the shadow root: the launcher button, the chat panel (a non-modal
 // dialog with a heading), the in-widget confirmation for deleting the chat, polite notices and
 // the typing indicator. It knows nothing about the connection; widget.js wires it up.
 
-import { h, icon, ICONS, srOnly } from "./dom.js";
+import { el, icon } from "../shared/dom.js";
+import { ICONS, srOnly } from "./markup.js";
 
 const TYPING_STALE_MS = 20000;
 
@@ -17,49 +19,50 @@ export class Panel {
     this.sayTimers = new Map();
     const title = config.title || t("defaultTitle");
 
-    this.announcer = h("p", { class: "sr-only", role: "status" });
-    this.badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
+    this.announcer = el("p", { class: "sr-only", role: "status" });
+    this.badge = el("span", { class: "badge", "aria-hidden": "true", hidden: true });
     this.unreadText = srOnly("");
-    this.launcher = h(
+    this.launcher = el(
       "button",
       { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "cc-panel" },
       icon(ICONS.chat),
-      h("span", { class: "launcher-label", text: t("launcher") }),
+      el("span", { class: "launcher-label", text: t("launcher") }),
       srOnly(` – ${title}`),
       this.unreadText,
       this.badge,
     );
     this.launcher.addEventListener("click", () => (this.isOpen ? this.close() : this.open()));
 
-    this.deleteButton = h("button", { type: "button", class: "icon-button", "aria-label": t("deleteChat"), title: t("deleteChat") }, icon(ICONS.trash));
+    this.deleteButton = el("button", { type: "button", class: "icon-button", "aria-label": t("deleteChat"), title: t("deleteChat") }, icon(ICONS.trash));
     this.deleteButton.addEventListener("click", () => this.askDelete());
-    const closeButton = h("button", { type: "button", class: "icon-button", "aria-label": t("close"), title: t("close") }, icon(ICONS.close));
+    const closeButton = el("button", { type: "button", class: "icon-button", "aria-label": t("close"), title: t("close") }, icon(ICONS.close));
     closeButton.addEventListener("click", () => this.close());
-    const header = h(
+    const header = el(
       "div",
       { class: "panel-header" },
-      h("div", { class: "titles" }, h("h2", { id: "cc-title", text: title }), h("p", { class: "subtitle", text: t("subtitle") })),
+      el("div", { class: "titles" }, el("h2", { id: "cc-title", text: title }), el("p", { class: "subtitle", text: t("subtitle") })),
       this.deleteButton,
       closeButton,
     );
 
     this.starters = this.startersGroup(t("starters"), t("starterList"));
-    this.log = h(
+    this.log = el(
       "div",
       { class: "log", role: "log", "aria-live": "polite", "aria-label": t("log"), tabindex: "0" },
-      h("div", { class: "intro" }, h("p", { text: t("intro") }), h("p", { class: "privacy", text: t("privacy") }), this.starters),
+      el("div", { class: "intro" }, el("p", { text: t("intro") }), el("p", { class: "privacy", text: t("privacy") }), this.starters),
     );
-    this.typingText = h("span", { class: "typing-text" });
-    this.typing = h(
+    this.typingText = el("span", { class: "typing-text" });
+    this.typing = el(
       "div",
       { class: "typing", "aria-hidden": "true", hidden: true },
-      h("span", { class: "dots" }, h("span"), h("span"), h("span")),
+      el("span", { class: "dots" }, el("span"), el("span"), el("span")),
       this.typingText,
     );
-    this.notice = h("p", { class: "notice", role: "status" });
+    this.notice = el("p", { class: "notice", role: "status" });
+    this.cancelButton = el("button", { type: "button", class: "button", text: t("confirmNo") });
     this.confirm = this.confirmGroup();
 
-    this.panel = h(
+    this.panel = el(
       "section",
       { id: "cc-panel", class: "panel", role: "dialog", "aria-labelledby": "cc-title", hidden: true },
       header,
@@ -71,7 +74,7 @@ export class Panel {
       this.composer.form,
     );
     // a landmark of its own, so screen-reader users find the chat from anywhere on the page
-    this.root = h(
+    this.root = el(
       "aside",
       { class: "root", lang: i18n.lang, "aria-label": t("region"), "data-position": config.position },
       this.announcer,
@@ -129,14 +132,14 @@ export class Panel {
   }
 
   startersGroup(label, list) {
-    const heading = h("p", { class: "starters-label", id: "cc-starters", text: label });
-    const group = h("div", { class: "quick-replies", role: "group", "aria-labelledby": heading.id });
+    const heading = el("p", { class: "starters-label", id: "cc-starters", text: label });
+    const group = el("div", { class: "quick-replies", role: "group", "aria-labelledby": heading.id });
     for (const [title, payload] of list) {
-      const button = h("button", { type: "button", class: "chip", text: title });
+      const button = el("button", { type: "button", class: "chip", text: title });
       button.addEventListener("click", () => this.handlers.onStarter({ title, payload }));
       group.append(button);
     }
-    return h("div", { class: "starters" }, heading, group);
+    return el("div", { class: "starters" }, heading, group);
   }
 
   // --- status texts -----------------------------------------------------------------------
@@ -181,20 +184,19 @@ export class Panel {
 
   confirmGroup() {
     const { t } = this.i18n;
-    const text = h("p", { id: "cc-confirm-text", text: t("confirmDelete") });
-    const yes = h("button", { type: "button", class: "button button--danger", text: t("confirmYes") });
-    this.cancelButton = h("button", { type: "button", class: "button", text: t("confirmNo") });
+    const text = el("p", { id: "cc-confirm-text", text: t("confirmDelete") });
+    const yes = el("button", { type: "button", class: "button button--danger", text: t("confirmYes") });
     yes.addEventListener("click", () => {
       this.cancelDelete(false);
       this.composer.focus();
       this.handlers.onDelete();
     });
     this.cancelButton.addEventListener("click", () => this.cancelDelete());
-    return h(
+    return el(
       "div",
       { class: "confirm", role: "group", "aria-labelledby": "cc-confirm-text", hidden: true },
       text,
-      h("div", { class: "confirm-buttons" }, yes, this.cancelButton),
+      el("div", { class: "confirm-buttons" }, yes, this.cancelButton),
     );
   }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // What the widget remembers for this browser tab only (sessionStorage): the session id — the
 // citizen's key to the conversation —, which answers were rated, and a deletion the citizen
 // asked for while offline (sent when the connection is back).

@@ -1,8 +1,9 @@
+// @ts-check
 // The message list (role="log"): every message is a node appended (or inserted in id order)
 // once and never re-rendered, so screen readers announce each message once. Messages are
 // de-duplicated by server id: a message can arrive live and again in a history catch-up.
 
-import { h } from "./dom.js";
+import { el } from "../shared/dom.js";
 import { messageView } from "./message-view.js";
 import { storage } from "./storage.js";
 
@@ -129,16 +130,16 @@ export class Transcript {
     view.delivery.dataset.state = state;
     view.meta.querySelector(".retry")?.remove();
     if (state === "failed") {
-      const retry = h("button", { type: "button", class: "retry link-button", text: t("retry") });
+      const retry = el("button", { type: "button", class: "retry link-button", text: t("retry") });
       retry.addEventListener("click", () => this.handlers.onRetry(clientId));
       view.meta.append(retry);
     }
   }
 
   quickReplies(replies) {
-    const group = h("div", { class: "quick-replies", role: "group", "aria-label": this.i18n.t("quickReplies") });
+    const group = el("div", { class: "quick-replies", role: "group", "aria-label": this.i18n.t("quickReplies") });
     for (const reply of replies) {
-      const button = h("button", { type: "button", class: "chip", text: reply.title });
+      const button = el("button", { type: "button", class: "chip", text: reply.title });
       button.addEventListener("click", () => this.handlers.onQuickReply(reply));
       group.append(button);
     }
@@ -147,14 +148,14 @@ export class Transcript {
 
   feedback(messageId) {
     const { t } = this.i18n;
-    if (storage.rated(messageId)) return h("p", { class: "feedback-done", text: t("feedbackThanks") });
-    const question = h("span", { class: "feedback-question", id: `cc-feedback-${messageId}`, text: t("feedbackQuestion") });
-    const group = h("div", { class: "feedback", role: "group", "aria-labelledby": question.id }, question);
+    if (storage.rated(messageId)) return el("p", { class: "feedback-done", text: t("feedbackThanks") });
+    const question = el("span", { class: "feedback-question", id: `cc-feedback-${messageId}`, text: t("feedbackQuestion") });
+    const group = el("div", { class: "feedback", role: "group", "aria-labelledby": question.id }, question);
     for (const [label, helpful] of [[t("yes"), true], [t("no"), false]]) {
-      const button = h("button", { type: "button", class: "chip chip--small", text: label });
+      const button = el("button", { type: "button", class: "chip chip--small", text: label });
       button.addEventListener("click", () => {
         storage.markRated(messageId);
-        group.replaceWith(h("p", { class: "feedback-done", text: t("feedbackThanks") }));
+        group.replaceWith(el("p", { class: "feedback-done", text: t("feedbackThanks") }));
         this.handlers.onFeedback(messageId, helpful);
       });
       group.append(button);

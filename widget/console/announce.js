@@ -1,3 +1,4 @@
+// @ts-check
 // One polite status region for things a screen reader user should hear once (new request,
 // chat ended, text inserted). New chat messages are announced by each chat's role="log".
 

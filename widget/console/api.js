@@ -1,6 +1,13 @@
+// @ts-check
 // The gateway's HTTP JSON API (login cookie, knowledge base, canned responses).
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status  the HTTP status (0: no answer)
+   * @param {string} code  the gateway's error code, or "network"
+   * @param {string} [message]
+   * @param {number | null} [retryAfter]
+   */
   constructor(status, code, message, retryAfter = null) {
     super(message || code);
     this.status = status;
@@ -16,7 +23,14 @@ export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {object} [body]  sent as JSON
+ * @param {{ signal?: AbortSignal, quiet401?: boolean }} [options]  quiet401: a 401 is an answer, not an expired login
+ */
 async function request(method, path, body, { signal, quiet401 = false } = {}) {
+  /** @type {RequestInit & { headers: Record<string, string> }} */
   const options = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";

@@ -1,3 +1,4 @@
+// @ts-check
 // Canned responses (GET /api/canned) per language, loaded once per language; a chat offers
 // the general ones and those of its department.
 

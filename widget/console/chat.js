@@ -1,271 +1,240 @@
+// @ts-check
 // One accepted chat: its tab, its panel (transcript, citizen typing, reply box, actions) and its
 // context. Actions (transfer, hand back, close) ask the gateway; when the chat leaves this agent
 // the workspace removes it.
 
+import { el, uid } from "../shared/dom.js";
+import { AGENT } from "../shared/events.js";
 import { announce } from "./announce.js";
-import { el, uid } from "./dom.js";
-import { buildContext } from "./context.js";
+import { createChatActions } from "./chat-actions.js";
+import { createChatTab } from "./chat-tab.js";
 import { createComposer } from "./composer.js";
+import { buildContext } from "./context.js";
+import { replySender } from "./reply.js";
+import { t } from "./texts.js";
 import { createTranscript } from "./transcript.js";
-import { errorText, t } from "./texts.js";
+
+/** @typedef {import("./socket.js").AgentSocket} AgentSocket */
+/** @typedef {import("./transcript.js").Transcript} Transcript */
+/** @typedef {ReturnType<typeof createChat>} Chat */
 
 const CITIZEN_TYPING_TIMEOUT_MS = 15000;
-const OUTCOMES = ["resolved", "not_resolved", "case_created"];
 
-function clientId() {
-  const random = crypto.getRandomValues(new Uint32Array(2));
-  return `console-${Date.now().toString(36)}-${random[0].toString(36)}${random[1].toString(36)}`;
-}
-
+/** @param {any} conversation */
 function waitedBeforeAccept(conversation) {
   const queued = Date.parse(conversation.queued_at ?? "");
   const assigned = Date.parse(conversation.assigned_at ?? "");
   return Number.isNaN(queued) || Number.isNaN(assigned) ? null : Math.max(0, (assigned - queued) / 1000);
 }
 
-export function createChat({ conversation, number, me, departments, onlineAgents, socket, onEnded, onActivity }) {
-  const id = conversation.conversation_id;
-  const label = t("chat.label", { number, department: conversation.department_name || conversation.department });
-  const panelId = uid("chat-panel");
-  let current = conversation;
-  let waited = null;
-  let unread = 0;
-  let ended = false;
-  let wasShown = false;
-
-  // --- tab
-  const tabName = el("span", { text: label });
-  const unreadBadge = el("span", { className: "badge badge-unread", attrs: { hidden: true } });
-  const typingBadge = el("span", {
-    className: "badge badge-typing",
-    text: t("chat.typing_badge"),
-    attrs: { hidden: true },
+/** @param {number} number  the chat's number in this console */
+function transcriptLog(number) {
+  return el("div", {
+    class: "transcript",
+    role: "log",
+    "aria-live": "polite",
+    "aria-relevant": "additions", // a delivery tick is not a new message
+    "aria-label": t("chat.transcript", { number }),
+    tabindex: 0,
   });
-  const tab = el(
-    "button",
-    { className: "tab", attrs: { id: uid("chat-tab"), type: "button" } },
-    tabName,
-    " ",
-    unreadBadge,
-    " ",
-    typingBadge,
-  );
+}
 
-  // --- transcript
-  const log = el("div", {
-    className: "transcript",
-    attrs: {
-      role: "log",
-      "aria-live": "polite",
-      "aria-relevant": "additions", // a delivery tick is not a new message
-      "aria-label": t("chat.transcript", { number }),
-      tabindex: 0,
-    },
-  });
-  const transcript = createTranscript(log, () => current.language);
-  for (const message of conversation.transcript ?? []) transcript.add(message);
-
-  // A long conversation arrives with its latest messages; older ones are one click away.
-  const olderButton = el("button", {
-    className: "link-button older-button",
+/**
+ * A long conversation arrives with its latest messages; older ones are one click away.
+ * @param {object} options
+ * @param {AgentSocket} options.socket
+ * @param {string} options.conversationId
+ * @param {Transcript} options.transcript
+ * @param {HTMLElement} options.log
+ * @param {boolean} options.hasOlder
+ */
+function olderMessagesButton({ socket, conversationId, transcript, log, hasOlder }) {
+  const button = el("button", {
+    class: "link-button older-button",
     text: t("chat.older"),
-    attrs: { type: "button", hidden: !conversation.older_messages },
+    type: "button",
+    hidden: !hasOlder,
   });
-  olderButton.addEventListener("click", async () => {
+  button.addEventListener("click", async () => {
     const before = transcript.oldestId;
     if (before === null) return;
-    olderButton.disabled = true;
-    olderButton.textContent = t("chat.older_loading");
-    const ack = await socket.call("history", { conversation_id: id, before });
-    olderButton.disabled = false;
-    olderButton.textContent = t("chat.older");
+    button.disabled = true;
+    button.textContent = t("chat.older_loading");
+    const ack = await socket.call(AGENT.HISTORY, { conversation_id: conversationId, before });
+    button.disabled = false;
+    button.textContent = t("chat.older");
     if (!ack.ok) {
       announce(t("chat.older_failed"));
       return;
     }
     transcript.addOlder(ack.messages ?? []);
     announce(t("chat.older_loaded", { count: (ack.messages ?? []).length }));
-    olderButton.hidden = !ack.older_messages;
-    if (olderButton.hidden) log.focus(); // the button is gone: keep the focus in the chat
+    button.hidden = !ack.older_messages;
+    if (button.hidden) log.focus(); // the button is gone: keep the focus in the chat
   });
-  const citizenTyping = el("p", { className: "citizen-typing", attrs: { role: "status" } });
-  let typingTimer = null;
+  return button;
+}
 
-  // --- reply box
-  function send(text, note) {
-    const message = {
-      sender: note ? "note" : "agent",
-      text,
-      client_id: clientId(),
-      agent_name: me.display_name,
-      ts: new Date().toISOString(),
-    };
-    const payload = { conversation_id: id, text, client_id: message.client_id };
-    // a retry repeats the client_id: the gateway stores and relays the message only once
-    const emit = async () => {
-      const ack = await socket.call(note ? "note" : "message", payload);
-      if (ack.ok) handle.delivered(ack.id);
-      else {
-        handle.failed(errorText(ack.error));
-        composer.showError(`${t("message.failed")}: ${errorText(ack.error)}`);
-      }
-    };
-    const handle = transcript.addPending(message, emit);
-    emit();
+/**
+ * "The citizen is typing" below the transcript and on the tab; a lost "false" must not leave
+ * the indicator on for ever.
+ * @param {ReturnType<typeof createChatTab>} tab
+ */
+function citizenTypingIndicator(tab) {
+  const node = el("p", { class: "citizen-typing", role: "status" });
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  /** @param {boolean} on */
+  function show(on) {
+    clearTimeout(timer);
+    node.textContent = on ? t("chat.citizen_typing") : "";
+    tab.showTyping(on);
+    if (on) timer = setTimeout(() => show(false), CITIZEN_TYPING_TIMEOUT_MS);
   }
+  return { node, show, stop: () => clearTimeout(timer) };
+}
+
+/**
+ * The panel of one chat with its parts: transcript (and older messages), the citizen's typing,
+ * the reply box and the actions box.
+ * @param {object} options
+ * @param {any} options.conversation  the context package as accepted
+ * @param {string} options.label
+ * @param {number} options.number
+ * @param {() => any} options.current  the context package now
+ * @param {{ id: number, display_name: string }} options.me
+ * @param {() => Record<string, string>} options.departments
+ * @param {() => { id: number, display_name: string }[]} options.onlineAgents
+ * @param {AgentSocket} options.socket
+ * @param {(kind: string, extra: { outcome?: string }) => void} options.onDone  an action ended the chat
+ */
+function chatPanel({ conversation, label, number, current, me, departments, onlineAgents, socket, onDone }) {
+  const conversationId = conversation.conversation_id;
+  const panelId = uid("chat-panel");
+  const tab = createChatTab(label);
+  const log = transcriptLog(number);
+  const transcript = createTranscript(log, () => current().language);
+  for (const message of conversation.transcript ?? []) transcript.add(message);
+  const hasOlder = Boolean(conversation.older_messages);
+  const olderButton = olderMessagesButton({ socket, conversationId, transcript, log, hasOlder });
+  const citizenTyping = citizenTypingIndicator(tab);
   const composer = createComposer({
     conversation,
-    onSend: send,
-    onTyping: (typing) => socket.send("typing", { conversation_id: id, typing }),
+    onSend: replySender({ socket, conversationId, me, transcript, showError: (text) => composer.showError(text) }),
+    onTyping: (typing) => socket.send(AGENT.TYPING, { conversation_id: conversationId, typing }),
   });
-
-  // --- actions
-  const actionError = el("p", { className: "form-error", attrs: { role: "alert" } });
-  const transferSelect = el("select", { attrs: { id: uid("transfer") } });
-  const outcomeSelect = el("select", { attrs: { id: uid("outcome") } });
-  for (const outcome of OUTCOMES) {
-    outcomeSelect.append(el("option", { text: t(`outcome.${outcome}`), attrs: { value: outcome } }));
-  }
-
-  function fillTransferTargets() {
-    const chosen = transferSelect.value;
-    const departmentGroup = el("optgroup", { attrs: { label: t("actions.transfer_departments") } });
-    for (const [departmentId, name] of Object.entries(departments())) {
-      if (departmentId !== current.department) {
-        departmentGroup.append(el("option", { text: name, attrs: { value: `department:${departmentId}` } }));
-      }
-    }
-    transferSelect.replaceChildren(departmentGroup);
-    const agents = onlineAgents().filter((agent) => agent.id !== me.id);
-    if (agents.length) {
-      const agentGroup = el("optgroup", { attrs: { label: t("actions.transfer_agents") } });
-      for (const agent of agents) {
-        agentGroup.append(el("option", { text: agent.display_name, attrs: { value: `agent:${agent.id}` } }));
-      }
-      transferSelect.append(agentGroup);
-    }
-    if ([...transferSelect.options].some((option) => option.value === chosen)) transferSelect.value = chosen;
-  }
-
-  async function act(event, data, kind, extra = {}) {
-    actionError.textContent = "";
-    const ack = await socket.call(event, { conversation_id: id, ...data });
-    if (ack.ok) end(kind, extra);
-    else actionError.textContent = errorText(ack.error);
-  }
-
-  const transferButton = el("button", { text: t("actions.transfer_submit"), attrs: { type: "button" } });
-  transferButton.addEventListener("click", () => {
-    const [kind, target] = transferSelect.value.split(":");
-    if (!target) return;
-    act("transfer", kind === "agent" ? { agent_id: Number(target) } : { department: target }, "transferred");
-  });
-  const handBackButton = el("button", { text: t("actions.hand_back"), attrs: { type: "button" } });
-  handBackButton.addEventListener("click", () => act("hand_back", {}, "bot"));
-  const closeButton = el("button", { className: "danger", text: t("actions.close"), attrs: { type: "button" } });
-  closeButton.addEventListener("click", () => {
-    const outcome = outcomeSelect.value;
-    act("close", { outcome }, "closed", { outcome });
-  });
-
-  const actions = el(
-    "fieldset",
-    { className: "chat-actions" },
-    el("legend", { text: t("actions.legend") }),
-    el(
-      "div",
-      { className: "action-row" },
-      el("label", { text: t("actions.transfer"), attrs: { for: transferSelect.id } }),
-      transferSelect,
-      transferButton,
-    ),
-    el("div", { className: "action-row" }, handBackButton),
-    el(
-      "div",
-      { className: "action-row" },
-      el("label", { text: t("actions.outcome"), attrs: { for: outcomeSelect.id } }),
-      outcomeSelect,
-      closeButton,
-    ),
-    actionError,
-  );
-
-  const heading = el("h3", { text: label });
+  const department = () => current().department;
+  const actions = createChatActions({ socket, conversationId, me, departments, onlineAgents, department, onDone });
   const panel = el(
     "div",
-    { className: "chat-panel", attrs: { id: panelId } },
-    heading,
+    { class: "chat-panel", id: panelId },
+    el("h3", { text: label }),
     olderButton,
     log,
-    citizenTyping,
+    citizenTyping.node,
     composer.form,
-    actions,
+    actions.node,
   );
+  return { tab, log, transcript, citizenTyping, composer, actions, panel };
+}
 
-  // --- context (shown in the side column while this chat is selected)
+/**
+ * @param {object} options
+ * @param {any} options.conversation  the context package (docs/protocol.md, "Conversation")
+ * @param {number} options.number  the chat's number in this console
+ * @param {{ id: number, display_name: string }} options.me
+ * @param {() => Record<string, string>} options.departments
+ * @param {() => { id: number, display_name: string }[]} options.onlineAgents
+ * @param {AgentSocket} options.socket
+ * @param {(chat: Chat, kind: string, extra?: { outcome?: string }) => void} options.onEnded
+ * @param {(chat: Chat) => void} options.onActivity  a new message while the chat is not shown
+ */
+export function createChat({ conversation, number, me, departments, onlineAgents, socket, onEnded, onActivity }) {
+  const id = conversation.conversation_id;
+  const label = t("chat.label", { number, department: conversation.department_name || conversation.department });
+  let current = conversation;
+  /** @type {number | null} */
+  let waited = null;
+  let ended = false;
+  let wasShown = false;
+  const { tab, log, transcript, citizenTyping, composer, actions, panel } = chatPanel({
+    conversation,
+    label,
+    number,
+    current: () => current,
+    me,
+    departments,
+    onlineAgents,
+    socket,
+    onDone: (kind, extra) => end(kind, extra),
+  });
+
+  // the context, shown in the side column while this chat is selected
   const context = el("div", {});
-  function renderContext() {
+  const renderContext = () =>
     context.replaceChildren(buildContext(current, label, waited ?? waitedBeforeAccept(current)));
-  }
   renderContext();
-  fillTransferTargets();
+  actions.refreshTargets();
 
+  /**
+   * @param {string} kind
+   * @param {{ outcome?: string }} [extra]
+   */
   function end(kind, extra) {
     if (ended) return;
     ended = true;
     composer.stop();
-    clearTimeout(typingTimer);
+    citizenTyping.stop();
     onEnded(chat, kind, extra);
-  }
-
-  function setUnread(count) {
-    unread = count;
-    unreadBadge.hidden = unread === 0;
-    unreadBadge.textContent = unread ? t("chat.unread", { count: unread }) : "";
   }
 
   const chat = {
     id,
     label,
-    tab,
+    tab: tab.node,
     panel,
     context,
     composer,
     get language() {
       return current.language === "en" ? "en" : "de";
     },
-    // The waiting time the queue showed when the chat was accepted (more exact than the server's).
+    /**
+     * The waiting time the queue showed when the chat was accepted (more exact than the server's).
+     * @param {number} seconds
+     */
     setWaited(seconds) {
       waited = seconds;
       renderContext();
     },
-    update(conversation) {
-      current = { ...current, ...conversation };
-      for (const message of conversation.transcript ?? []) transcript.add(message);
+    /** @param {any} update  a newer context package of this conversation */
+    update(update) {
+      current = { ...current, ...update };
+      for (const message of update.transcript ?? []) transcript.add(message);
       renderContext();
-      fillTransferTargets();
+      actions.refreshTargets();
     },
+    /**
+     * @param {any} message
+     * @param {boolean} visible  the chat is the one shown
+     */
     message(message, visible) {
       transcript.add(message);
       if (message.sender === "citizen") this.typing(false);
       if (!visible && message.sender !== "agent" && message.sender !== "note") {
-        setUnread(unread + 1);
+        tab.addUnread();
         onActivity(chat);
       }
     },
+    /** @param {boolean} on */
     typing(on) {
-      clearTimeout(typingTimer);
-      citizenTyping.textContent = on ? t("chat.citizen_typing") : "";
-      typingBadge.hidden = !on;
-      // a lost "false" must not leave the indicator on for ever
-      if (on) typingTimer = setTimeout(() => this.typing(false), CITIZEN_TYPING_TIMEOUT_MS);
+      citizenTyping.show(on);
     },
     shown() {
-      setUnread(0);
+      tab.clearUnread();
       if (!wasShown) log.scrollTop = log.scrollHeight; // built while detached: start at the end
       wasShown = true;
     },
-    refreshTargets: fillTransferTargets,
+    refreshTargets: actions.refreshTargets,
     end,
   };
   return chat;

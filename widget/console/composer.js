@@ -1,3 +1,4 @@
+// @ts-check
 // The reply box of one chat: send (Strg+Enter or the button), save as internal note, insert
 // canned responses and knowledge-base answers (as editable plain text, never sent by itself),
 // and the typing indicator towards the citizen (true while typing, false after 2 s idle or on
@@ -5,7 +6,7 @@
 
 import { announce } from "./announce.js";
 import { cannedFor } from "./canned.js";
-import { el, uid } from "./dom.js";
+import { el, uid } from "../shared/dom.js";
 import { characters } from "./format.js";
 import { contentLanguage, t } from "./texts.js";
 
@@ -14,21 +15,17 @@ const IDLE_MS = 2000;
 const REPEAT_TYPING_MS = 5000;
 
 function cannedPicker(conversation, departmentName, insert) {
-  const select = el(
-    "select",
-    { attrs: { id: uid("canned") } },
-    el("option", { text: t("composer.canned_choose"), attrs: { value: "" } }),
-  );
-  const button = el("button", { text: t("composer.canned_insert"), attrs: { type: "button" } });
+  const select = el("select", { id: uid("canned") }, el("option", { text: t("composer.canned_choose"), value: "" }));
+  const button = el("button", { text: t("composer.canned_insert"), type: "button" });
   const texts = new Map();
   cannedFor(conversation.language, conversation.department)
     .then(({ general, department }) => {
       const group = (label, items) => {
         if (!items.length) return;
-        const optgroup = el("optgroup", { attrs: { label } });
+        const optgroup = el("optgroup", { label });
         for (const item of items) {
           texts.set(item.id, item.text);
-          optgroup.append(el("option", { text: item.title, attrs: { value: item.id } }));
+          optgroup.append(el("option", { text: item.title, value: item.id }));
         }
         select.append(optgroup);
       };
@@ -41,35 +38,22 @@ function cannedPicker(conversation, departmentName, insert) {
   button.addEventListener("click", () => {
     if (texts.has(select.value)) insert(texts.get(select.value));
   });
-  return el(
-    "div",
-    { className: "canned" },
-    el("label", { text: t("composer.canned"), attrs: { for: select.id } }),
-    select,
-    button,
-  );
+  return el("div", { class: "canned" }, el("label", { text: t("composer.canned"), for: select.id }), select, button);
 }
 
-export function createComposer({ conversation, onSend, onTyping }) {
-  const ids = { box: uid("reply"), hint: uid("reply-hint"), counter: uid("reply-counter") };
-  const box = el("textarea", {
-    attrs: {
-      id: ids.box,
-      rows: 4,
-      lang: contentLanguage(conversation.language), // spell checking in the citizen's language
-      "aria-describedby": `${ids.hint} ${ids.counter}`,
-      spellcheck: "true",
-    },
-  });
-  const counter = el("p", { className: "counter", attrs: { id: ids.counter } });
-  const error = el("p", { className: "form-error", attrs: { role: "alert" } });
-  const send = el("button", { className: "primary", text: t("composer.send"), attrs: { type: "submit" } });
-  const note = el("button", { text: t("composer.note"), attrs: { type: "button" } });
-
+/**
+ * Typing towards the citizen: true while the agent types (repeated every few seconds, not per
+ * keystroke), false after a pause or on sending.
+ * @param {(typing: boolean) => void} onTyping
+ * @returns {(on: boolean) => void}
+ */
+function typingReporter(onTyping) {
   let typing = false;
   let typingSentAt = 0;
-  let idleTimer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let idleTimer;
 
+  /** @param {boolean} on */
   function setTyping(on) {
     clearTimeout(idleTimer);
     if (on) {
@@ -84,6 +68,32 @@ export function createComposer({ conversation, onSend, onTyping }) {
       onTyping(false);
     }
   }
+  return setTyping;
+}
+
+/**
+ * @param {{ box: string, hint: string, counter: string }} ids
+ * @param {string} language  the conversation's
+ */
+function replyBox(ids, language) {
+  return el("textarea", {
+    id: ids.box,
+    rows: 4,
+    lang: contentLanguage(language), // spell checking in the citizen's language
+    "aria-describedby": `${ids.hint} ${ids.counter}`,
+    spellcheck: "true",
+  });
+}
+
+export function createComposer({ conversation, onSend, onTyping }) {
+  const ids = { box: uid("reply"), hint: uid("reply-hint"), counter: uid("reply-counter") };
+  const box = replyBox(ids, conversation.language);
+  const counter = el("p", { class: "counter", id: ids.counter });
+  const error = el("p", { class: "form-error", role: "alert" });
+  const send = el("button", { class: "primary", text: t("composer.send"), type: "submit" });
+  const note = el("button", { text: t("composer.note"), type: "button" });
+
+  const setTyping = typingReporter(onTyping);
 
   function count() {
     const used = characters(box.value);
@@ -117,15 +127,15 @@ export function createComposer({ conversation, onSend, onTyping }) {
 
   const form = el(
     "form",
-    { className: "composer", attrs: { novalidate: true } },
-    el("label", { text: t("composer.label"), attrs: { for: ids.box } }),
+    { class: "composer", novalidate: true },
+    el("label", { text: t("composer.label"), for: ids.box }),
     box,
-    el("p", { className: "hint", text: t("composer.hint"), attrs: { id: ids.hint } }),
+    el("p", { class: "hint", text: t("composer.hint"), id: ids.hint }),
     counter,
     error,
     el(
       "div",
-      { className: "composer-actions" },
+      { class: "composer-actions" },
       cannedPicker(conversation, conversation.department_name, insert),
       note,
       send,

@@ -1,7 +1,8 @@
+// @ts-check
 // The context package of a chat: why the citizen came, what the bot understood (intents with
 // confidences), form data, slots, page, language and waiting time. All values are text nodes.
 
-import { el } from "./dom.js";
+import { el } from "../shared/dom.js";
 import { duration, percent } from "./format.js";
 import { pageLink } from "./links.js";
 import { languageName, reasonText, t } from "./texts.js";
@@ -18,27 +19,27 @@ function entries(object) {
 }
 
 function pairs(object, labelOf = (key) => key) {
-  const list = el("dl", { className: "facts facts-nested" });
+  const list = el("dl", { class: "facts facts-nested" });
   for (const [key, value] of entries(object)) {
-    list.append(el("dt", { text: labelOf(key) }), el("dd", { className: "user-text", text: show(value) }));
+    list.append(el("dt", { text: labelOf(key) }), el("dd", { class: "user-text", text: show(value) }));
   }
   return list;
 }
 
 function intentList(intents) {
-  const list = el("ul", { className: "intents" });
+  const list = el("ul", { class: "intents" });
   for (const intent of intents) {
     const item = el(
       "li",
       {},
-      el("span", { className: "intent-name", text: intent.name }),
+      el("span", { class: "intent-name", text: intent.name }),
       " ",
-      el("span", { className: "intent-confidence", text: percent(intent.confidence) }),
+      el("span", { class: "intent-confidence", text: percent(intent.confidence) }),
     );
     const others = (intent.ranking ?? []).filter((r) => r.name !== intent.name).slice(0, 2);
     if (others.length) {
       const text = others.map((r) => `${r.name} ${percent(r.confidence)}`).join(", ");
-      item.append(el("span", { className: "intent-others", text: ` (${t("context.also", { list: text })})` }));
+      item.append(el("span", { class: "intent-others", text: ` (${t("context.also", { list: text })})` }));
     }
     list.append(item);
   }
@@ -46,12 +47,12 @@ function intentList(intents) {
 }
 
 export function buildContext(conversation, label, waitedSeconds) {
-  const facts = el("dl", { className: "facts", data: { testid: "context" } });
+  const facts = el("dl", { class: "facts", "data-testid": "context" });
   const add = (term, ...value) => facts.append(el("dt", { text: term }), el("dd", {}, ...value));
   add(t("context.reason"), reasonText(conversation.reason));
   add(t("context.department"), conversation.department_name || show(conversation.department));
   if (conversation.summary) {
-    add(t("context.summary"), el("span", { className: "user-text", text: conversation.summary }));
+    add(t("context.summary"), el("span", { class: "user-text", text: conversation.summary }));
   }
   if (conversation.intents?.length) add(t("context.intents"), intentList(conversation.intents));
   if (entries(conversation.form).length) {
@@ -61,5 +62,5 @@ export function buildContext(conversation, label, waitedSeconds) {
   add(t("context.page"), conversation.page ? pageLink(conversation.page) : t("context.none_value"));
   add(t("context.language"), languageName(conversation.language));
   if (waitedSeconds !== null && waitedSeconds !== undefined) add(t("context.waited"), duration(waitedSeconds));
-  return el("div", {}, el("p", { className: "context-of", text: t("context.of", { label }) }), facts);
+  return el("div", {}, el("p", { class: "context-of", text: t("context.of", { label }) }), facts);
 }

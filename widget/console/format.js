@@ -1,3 +1,4 @@
+// @ts-check
 // Numbers, durations and times as the service centre reads them.
 
 import { LANGUAGE } from "./texts.js";

@@ -1,9 +1,10 @@
+// @ts-check
 // Knowledge-base search for agents (GET /api/kb/search): a few words find the articles (the
 // server handles German word forms and typos); "Antwort einfügen" puts the article's answer
 // into the reply box of the open chat as editable plain text. Nothing is ever sent from here.
 
 import * as api from "./api.js";
-import { el, uid } from "./dom.js";
+import { el, uid } from "../shared/dom.js";
 import { t } from "./texts.js";
 
 const DEBOUNCE_MS = 350;
@@ -45,14 +46,14 @@ export function createKbSearch({ form, input, results, status, departments, acti
     results.replaceChildren(
       ...items.map((item) => {
         const titleId = uid("kb-title");
-        const button = el("button", { text: t("kb.insert"), attrs: { type: "button", "aria-describedby": titleId } });
+        const button = el("button", { text: t("kb.insert"), type: "button", "aria-describedby": titleId });
         button.addEventListener("click", () => insert(item.id));
         return el(
           "li",
-          { className: "kb-hit", data: { testid: "kb-hit", article: item.id } },
-          el("h3", { text: item.title, attrs: { id: titleId, lang } }),
-          el("p", { className: "kb-department", text: departments()[item.department] ?? item.department }),
-          el("p", { className: "kb-snippet", text: item.snippet, attrs: { lang } }),
+          { class: "kb-hit", "data-testid": "kb-hit", "data-article": item.id },
+          el("h3", { text: item.title, id: titleId, lang }),
+          el("p", { class: "kb-department", text: departments()[item.department] ?? item.department }),
+          el("p", { class: "kb-snippet", text: item.snippet, lang }),
           button,
         );
       }),

@@ -1,5 +1,7 @@
+// @ts-check
 // The login form: labelled fields, errors inline (wrong password, rate limited, network).
 
+import { byId } from "../shared/dom.js";
 import * as api from "./api.js";
 import { t } from "./texts.js";
 
@@ -14,12 +16,12 @@ const ERRORS = {
 };
 
 export function showLogin(notice, onLoggedIn) {
-  const view = document.getElementById("login-view");
-  const form = document.getElementById("login-form");
-  const username = document.getElementById("login-username");
-  const password = document.getElementById("login-password");
-  const error = document.getElementById("login-error");
-  const submit = document.getElementById("login-submit");
+  const view = byId("login-view");
+  const form = byId("login-form");
+  const username = /** @type {HTMLInputElement} */ (byId("login-username"));
+  const password = /** @type {HTMLInputElement} */ (byId("login-password"));
+  const error = byId("login-error");
+  const submit = /** @type {HTMLButtonElement} */ (byId("login-submit"));
 
   function fail(key, field, values = {}) {
     error.textContent = t(key, values);

@@ -1,6 +1,8 @@
+// @ts-check
 // Entry point of the agent console (/console): logged in (cookie still valid) -> workspace,
 // otherwise the login form.
 
+import { byId } from "../shared/dom.js";
 import * as api from "./api.js";
 import { setAnnouncer } from "./announce.js";
 import { CONSOLE_ROLES, showLogin } from "./login.js";
@@ -22,7 +24,7 @@ function restart(noticeKey) {
 
 async function boot() {
   applyTexts();
-  setAnnouncer(document.getElementById("announcer"));
+  setAnnouncer(byId("announcer"));
   unlockAudioOnGesture();
   api.whenUnauthorized(() => restart("login.expired"));
 
@@ -34,7 +36,7 @@ async function boot() {
   } catch {
     notice = "login.network";
   }
-  document.getElementById("loading").hidden = true;
+  byId("loading").hidden = true;
   const start = (loggedIn) => startWorkspace(loggedIn, { restart });
   if (user && CONSOLE_ROLES.has(user.role)) {
     start(user);

@@ -1,3 +1,4 @@
+// @ts-check
 // Attention for new requests: a short chime made with the Web Audio API (no audio file) and a
 // desktop notification once the agent has allowed it (asked only when they press the button).
 
@@ -9,7 +10,7 @@ let audio = null;
 // Browsers start audio only after a user gesture: create the context on the first one.
 export function unlockAudioOnGesture() {
   const unlock = () => {
-    const Context = window.AudioContext || window.webkitAudioContext;
+    const Context = window.AudioContext || /** @type {any} */ (window).webkitAudioContext;
     if (!audio && Context) audio = new Context();
     if (audio && audio.state === "suspended") audio.resume().catch(() => {});
   };

@@ -1,3 +1,4 @@
+// @ts-check
 // An ARIA tablist of open chats: one tab in the Tab order (roving tabindex), arrow keys, Home
 // and End move between tabs and show the chosen chat at once.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Every text of the agent console, per interface language. The service centre works in German;
 // another language is added as a second object with the same keys (missing keys fall back to
 // German). Placeholders: {name}.
@@ -228,6 +229,8 @@ export function languageName(code) {
 
 // Static texts of console.html: data-t="key" sets the text, data-t-label="key" the aria-label.
 export function applyTexts(root = document) {
-  for (const node of root.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
-  for (const node of root.querySelectorAll("[data-t-label]")) node.setAttribute("aria-label", t(node.dataset.tLabel));
+  for (const node of root.querySelectorAll("[data-t]")) node.textContent = t(node.getAttribute("data-t"));
+  for (const node of root.querySelectorAll("[data-t-label]")) {
+    node.setAttribute("aria-label", t(node.getAttribute("data-t-label")));
+  }
 }

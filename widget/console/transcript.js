@@ -1,11 +1,15 @@
+// @ts-check
 // One chat's transcript in a role="log" region: who said what (citizen, bot, agent, system,
 // internal note). Messages are appended one node each (announced once), de-duplicated by id;
 // the agent's own messages show their delivery from the gateway's acknowledgement.
 
 import { renderMarkdown, renderPlain } from "../shared/render.js";
-import { el } from "./dom.js";
+import { el } from "../shared/dom.js";
 import { clock } from "./format.js";
 import { contentLanguage, t } from "./texts.js";
+
+/** @typedef {{ node: HTMLElement, status: HTMLElement }} PendingEntry  the agent's own message, sent */
+/** @typedef {ReturnType<typeof createTranscript>} Transcript */
 
 export function senderLabel(message) {
   if (message.sender === "agent") return message.agent_name || t("sender.agent");
@@ -21,26 +25,37 @@ function extras(message) {
   if (Array.isArray(buttons) && buttons.length) {
     lines.push(t("message.buttons", { titles: buttons.map((b) => b.title).join(" · ") }));
   }
-  return lines.map((line) => el("p", { className: "msg-extra", text: line }));
+  return lines.map((line) => el("p", { class: "msg-extra", text: line }));
 }
 
 // `language`: the conversation's, for the lang attribute of the text (screen reader voice).
 export function messageNode(message, language) {
   const sender = ["citizen", "bot", "agent", "system", "note"].includes(message.sender) ? message.sender : "system";
-  const meta = el("p", { className: "msg-meta" }, el("span", { className: "msg-sender", text: senderLabel(message) }));
-  if (sender === "note") meta.append(" ", el("span", { className: "badge badge-note", text: t("note.badge") }));
-  if (message.ts) meta.append(" ", el("time", { text: clock(message.ts), attrs: { datetime: message.ts } }));
-  const body = el("div", { className: "msg-body", attrs: { lang: contentLanguage(language) } });
+  const meta = el("p", { class: "msg-meta" }, el("span", { class: "msg-sender", text: senderLabel(message) }));
+  if (sender === "note") meta.append(" ", el("span", { class: "badge badge-note", text: t("note.badge") }));
+  if (message.ts) meta.append(" ", el("time", { text: clock(message.ts), datetime: message.ts }));
+  const body = el("div", { class: "msg-body", lang: contentLanguage(language) });
   body.append(sender === "bot" ? renderMarkdown(message.text) : renderPlain(message.text));
-  const node = el(
-    "div",
-    { className: `msg msg--${sender}`, data: { testid: "message" } },
-    meta,
-    body,
-    ...extras(message),
-  );
+  const node = el("div", { class: `msg msg--${sender}`, "data-testid": "message" }, meta, body, ...extras(message));
   if (message.id !== undefined && message.id !== null) node.dataset.id = String(message.id);
   return node;
+}
+
+/**
+ * The agent's own message was refused or not answered: why, and a button to send it again.
+ * @param {PendingEntry} entry
+ * @param {string} reason
+ * @param {() => void} retry
+ */
+function showFailed({ node, status }, reason, retry) {
+  node.dataset.delivery = "failed";
+  const again = el("button", { class: "link-button", text: t("message.retry"), type: "button" });
+  again.addEventListener("click", () => {
+    node.dataset.delivery = "sending";
+    status.textContent = t("message.sending");
+    retry();
+  });
+  status.replaceChildren(`${t("message.failed")}: ${reason} `, again);
 }
 
 // `language()`: the conversation's language now (it may change while the chat goes on).
@@ -67,10 +82,7 @@ export function createTranscript(log, language) {
   function delivered(entry, id) {
     entry.node.dataset.id = String(id);
     entry.node.dataset.delivery = "delivered";
-    entry.status.replaceChildren(
-      el("span", { text: "✓ ", attrs: { "aria-hidden": "true" } }),
-      t("message.delivered"),
-    );
+    entry.status.replaceChildren(el("span", { text: "✓ ", "aria-hidden": "true" }), t("message.delivered"));
     shown.set(id, entry.node);
     maxId = Math.max(maxId, id);
     minId = Math.min(minId, id);
@@ -113,7 +125,7 @@ export function createTranscript(log, language) {
     // The agent's own message before the gateway confirmed it; returns how to report the outcome.
     addPending(message, retry) {
       const node = messageNode(message, language());
-      const status = el("p", { className: "msg-status", text: t("message.sending") });
+      const status = el("p", { class: "msg-status", text: t("message.sending") });
       node.append(status);
       node.dataset.delivery = "sending";
       const entry = { node, status };
@@ -125,16 +137,7 @@ export function createTranscript(log, language) {
           pending.delete(message.client_id);
           delivered(entry, id);
         },
-        failed(reason) {
-          node.dataset.delivery = "failed";
-          const again = el("button", { className: "link-button", text: t("message.retry"), attrs: { type: "button" } });
-          again.addEventListener("click", () => {
-            node.dataset.delivery = "sending";
-            status.textContent = t("message.sending");
-            retry();
-          });
-          status.replaceChildren(`${t("message.failed")}: ${reason} `, again);
-        },
+        failed: (reason) => showFailed(entry, reason, retry),
       };
     },
   };

@@ -1,4 +1,15 @@
+// @ts-check
 // Socket.IO event names of the gateway (docs/protocol.md), shared by the widget and the console.
+// Neither side writes an event name as a string literal: they come from here.
+
+// Socket.IO's own events on the client, and the disconnect reason after which it does not
+// reconnect by itself (the server closed the connection).
+export const SOCKET_IO = Object.freeze({
+  CONNECT: "connect",
+  DISCONNECT: "disconnect",
+  CONNECT_ERROR: "connect_error",
+  SERVER_DISCONNECT: "io server disconnect",
+});
 
 export const CITIZEN = Object.freeze({
   // client -> server

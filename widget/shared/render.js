@@ -1,3 +1,4 @@
+// @ts-check
 // Light Markdown to DOM nodes, safely: every piece of user or bot text ends up in a text node
 // (textContent); the only elements created are p, ul/ol/li, strong and a. Links are kept only
 // for http:, https:, mailto: and tel: and open in a new tab without access to this page.

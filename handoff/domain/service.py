@@ -1,0 +1,24 @@
+"""The gateway's domain, put together: queues, live help, bot turns, citizens, agents and the
+housekeeping, sharing one context. The transport calls it; tests build it with a fake publisher."""
+
+from __future__ import annotations
+
+from handoff.domain.agents import Agents
+from handoff.domain.bot_turns import BotTurns
+from handoff.domain.citizens import Citizens
+from handoff.domain.context import Context
+from handoff.domain.housekeeping import Housekeeping
+from handoff.domain.live_help import LiveHelp
+from handoff.domain.notices import Publisher
+from handoff.domain.queues import Queues
+
+
+class Domain:
+    def __init__(self, ctx: Context, publisher: Publisher) -> None:
+        self.ctx = ctx
+        self.queues = Queues(ctx)
+        self.live_help = LiveHelp(ctx, self.queues)
+        self.bot_turns = BotTurns(ctx, self.live_help, publisher)
+        self.citizens = Citizens(ctx, self.queues, self.bot_turns)
+        self.agents = Agents(ctx, self.queues)
+        self.housekeeping = Housekeeping(ctx, self.queues, publisher)

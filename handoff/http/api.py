@@ -1,0 +1,33 @@
+"""The console's HTTP JSON API: its routes in one table (docs: /api/openapi.json, built from the
+same table's paths and methods, so the two cannot drift)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from handoff.http import conversations, knowledge, login
+from handoff.http.common import Handler
+from handoff.http.openapi import openapi_document
+
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("POST", "/api/login", login.login),
+    ("POST", "/api/logout", login.logout),
+    ("GET", "/api/me", login.me),
+    ("GET", "/api/queue", conversations.queue),
+    ("GET", "/api/conversations", conversations.conversations),
+    ("GET", "/api/conversations/{conversation_id}", conversations.conversation),
+    ("GET", "/api/agents", conversations.agents),
+    ("GET", "/api/kb/search", knowledge.kb_search),
+    ("GET", "/api/kb/articles/{article_id}", knowledge.kb_article),
+    ("GET", "/api/canned", knowledge.canned),
+]
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
+def setup_api(app: web.Application) -> None:
+    for method, path, handler in ROUTES:
+        app.router.add_route(method, path, handler)
+    app.router.add_get("/api/openapi.json", openapi)

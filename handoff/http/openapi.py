@@ -1,0 +1,257 @@
+"""The OpenAPI 3.1 description of the console's HTTP API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handoff.accounts.identity import ROLES
+from handoff.domain import states
+
+
+def _error() -> dict[str, Any]:
+    return {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(schema_ref: str, description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    conversation_id = {
+        "name": "conversation_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    }
+    protected = {"401": _error(), "403": _error()}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Musterstadt citizen-service chat: console API",
+            "version": "1",
+            "description": "HTTP API of the gateway for the agents' console. Authentication: POST /api/login sets "
+            "an HttpOnly, SameSite=Strict session cookie. Real-time events use Socket.IO (docs/protocol.md).",
+        },
+        "components": {
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "citychat_session"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                },
+                "User": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "username": {"type": "string"},
+                        "display_name": {"type": "string"},
+                        "role": {"enum": list(ROLES)},
+                        "departments": {"type": "array", "items": {"type": "string"}},
+                        "max_chats": {"type": "integer"},
+                    },
+                },
+                "Message": {
+                    "type": "object",
+                    "required": ["id", "sender", "text", "ts"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "sender": {"enum": list(states.SENDERS)},
+                        "text": {"type": "string"},
+                        "ts": {"type": "string", "format": "date-time"},
+                        "client_id": {"type": "string"},
+                        "agent_name": {"type": "string"},
+                        "metadata": {"type": "object"},
+                    },
+                },
+                "Conversation": {
+                    "type": "object",
+                    "required": ["conversation_id", "state"],
+                    "properties": {
+                        "conversation_id": {"type": "string"},
+                        "state": {"enum": list(states.STATES)},
+                        "department": {"type": ["string", "null"]},
+                        "department_name": {"type": ["string", "null"]},
+                        "agent_id": {"type": ["integer", "null"]},
+                        "agent_name": {"type": ["string", "null"]},
+                        "reason": {"type": ["string", "null"]},
+                        "language": {"type": "string"},
+                        "page": {"type": ["string", "null"]},
+                        "summary": {"type": ["string", "null"]},
+                        "intents": {"type": "array", "items": {"type": "object"}},
+                        "slots": {"type": "object"},
+                        "form": {"type": "object"},
+                        "queued_at": {"type": ["string", "null"]},
+                        "waiting_seconds": {"type": ["integer", "null"]},
+                        "position": {"type": "integer"},
+                        "outcome": {"type": ["string", "null"]},
+                        "transcript": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                    },
+                },
+                "UserResponse": {"type": "object", "properties": {"user": {"$ref": "#/components/schemas/User"}}},
+                "ConversationList": {
+                    "type": "object",
+                    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Conversation"}}},
+                },
+                "ConversationResponse": {
+                    "type": "object",
+                    "properties": {"conversation": {"$ref": "#/components/schemas/Conversation"}},
+                },
+                "AgentList": {
+                    "type": "object",
+                    "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+                },
+            },
+        },
+        "paths": {
+            "/api/login": {
+                "post": {
+                    "summary": "Log in; sets the session cookie",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["username", "password"],
+                                    "properties": {
+                                        "username": {"type": "string", "maxLength": 64},
+                                        "password": {"type": "string", "maxLength": 256},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("#/components/schemas/UserResponse"),
+                        "400": _error(),
+                        "401": _error(),
+                        "403": _error(),
+                        "429": _error(),
+                    },
+                }
+            },
+            "/api/logout": {"post": {"summary": "Log out", "responses": {"200": {"description": "OK"}}}},
+            "/api/me": {
+                "get": {
+                    "summary": "The logged-in account",
+                    "security": [{"session": []}],
+                    "responses": {"200": _json("#/components/schemas/UserResponse"), **protected},
+                }
+            },
+            "/api/queue": {
+                "get": {
+                    "summary": "Waiting conversations of your departments (all for supervisors)",
+                    "security": [{"session": []}],
+                    "responses": {"200": _json("#/components/schemas/ConversationList"), **protected},
+                }
+            },
+            "/api/conversations": {
+                "get": {
+                    "summary": "List and search conversations",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {"name": "state", "in": "query", "schema": {"enum": list(states.STATES)}},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "string", "maxLength": 200},
+                            "description": "text in the transcript, or a conversation id",
+                        },
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                        {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                    ],
+                    "responses": {"200": _json("#/components/schemas/ConversationList"), "400": _error(), **protected},
+                }
+            },
+            "/api/conversations/{conversation_id}": {
+                "get": {
+                    "summary": "One conversation with transcript and context",
+                    "security": [{"session": []}],
+                    "parameters": [conversation_id],
+                    "responses": {
+                        "200": _json("#/components/schemas/ConversationResponse"),
+                        "404": _error(),
+                        **protected,
+                    },
+                }
+            },
+            "/api/agents": {
+                "get": {
+                    "summary": "Accounts with presence (supervisors, admins)",
+                    "security": [{"session": []}],
+                    "responses": {"200": _json("#/components/schemas/AgentList"), **protected},
+                }
+            },
+            "/api/kb/search": {
+                "get": {
+                    "summary": "Search the knowledge base (word forms and typos tolerated)",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                        },
+                        {"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "best articles first",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "items": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "id": {"type": "string"},
+                                                        "title": {"type": "string"},
+                                                        "department": {"type": "string"},
+                                                        "score": {"type": "number"},
+                                                        "snippet": {"type": "string"},
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": _error(),
+                        **protected,
+                    },
+                }
+            },
+            "/api/kb/articles/{article_id}": {
+                "get": {
+                    "summary": "One article: the answer to insert into a reply",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}},
+                    ],
+                    "responses": {"200": {"description": "the article"}, "404": _error(), **protected},
+                }
+            },
+            "/api/canned": {
+                "get": {
+                    "summary": "Canned responses for your departments",
+                    "security": [{"session": []}],
+                    "parameters": [{"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}}],
+                    "responses": {"200": {"description": "responses"}, **protected},
+                }
+            },
+            "/healthz": {"get": {"summary": "The process is alive", "responses": {"200": {"description": "OK"}}}},
+            "/readyz": {
+                "get": {
+                    "summary": "Database, Redis (when configured) and Rasa are reachable",
+                    "responses": {"200": {"description": "ready"}, "503": {"description": "not ready"}},
+                }
+            },
+        },
+    }
