@@ -5,7 +5,11 @@ In: orjson parses in C with a nesting limit of its own (1,024 levels, refused in
 so no hand-written scanner is needed against packets of "[[[[" that the Engine.IO buffer limit
 lets through; the input checks (handoff/transport/validation.py) then allow only shallow
 payloads. ``NaN`` and ``Infinity`` are not JSON and are refused; a refused packet raises
-ValueError, which python-socketio treats as a malformed packet.
+ValueError, which python-socketio treats as a malformed packet. One exception: orjson refuses an
+escaped lone surrogate (``"\\udc80"``), which is valid JSON and which a browser's
+``JSON.stringify`` writes for a broken string. Such a packet is parsed by the standard library
+instead, so the event reaches the input checks and is answered with a clear ``invalid`` ack rather
+than dropped without an answer.
 
 Out: serialising never raises. A value that cannot be sent as UTF-8 JSON (a lone surrogate, an
 integer beyond 64 bits, an object JSON does not know) is replaced, so one bad stored value can
@@ -14,6 +18,7 @@ never make a history, a console view or a broadcast fail. orjson writes NaN as n
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -24,13 +29,27 @@ import orjson
 logger = logging.getLogger(__name__)
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 REPLACEMENT = "\ufffd"
 MAX_DEPTH = 64  # deeper values are cut when replaced (the input checks allow far less)
 JSONDecodeError = orjson.JSONDecodeError
 
 
 def loads(text: str | bytes, **_: Any) -> Any:
-    return orjson.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        if not ESCAPED_SURROGATE.search(raw):
+            raise
+        try:
+            return json.loads(raw, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def dumps(value: Any, **_: Any) -> str:

@@ -53,17 +53,33 @@ class Events:
         return [data for name, data in self.items if name == event]
 
 
+_created: list[socketio.AsyncClient] = []
+
+
 def client() -> socketio.AsyncClient:
     """A Socket.IO client whose HTTP session we own, so even a refused one closes cleanly."""
-    return socketio.AsyncClient(reconnection=False, http_session=aiohttp.ClientSession())
+    sio = socketio.AsyncClient(reconnection=False, http_session=aiohttp.ClientSession())
+    _created.append(sio)
+    return sio
 
 
 async def dispose(sio: socketio.AsyncClient) -> None:
-    if sio.connected:
-        await sio.disconnect()
-    session = sio.eio.http
-    if session is not None and not session.closed:
-        await session.close()
+    """Disconnect (bounded: the server may have been killed) and always close the HTTP session."""
+    try:
+        if sio.connected:
+            await asyncio.wait_for(sio.disconnect(), TIMEOUT)
+    except (asyncio.TimeoutError, OSError, aiohttp.ClientError):
+        pass  # the connection is gone either way; what matters is the session below
+    finally:
+        session = sio.eio.http
+        if session is not None and not session.closed:
+            await session.close()
+
+
+async def dispose_all() -> None:
+    """Close every client a test left open (a failed assertion skips the test's own close)."""
+    while _created:
+        await dispose(_created.pop())
 
 
 async def expect_refused(url: str, **connect: Any) -> None:

@@ -28,7 +28,7 @@ from aiohttp import web
 from handoff.db.engine import create_engine, migrate
 from handoff.db.store import Store
 from tests.conftest import free_port, skip_or_fail
-from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent
+from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent, dispose_all
 from tools.stack import ROOT, ManagedProcess, Stack, StackSettings, gateway_process
 
 PASSWORD = "correct horse battery staple"
@@ -309,3 +309,10 @@ async def execute_sql(database_url: str, sql: str, *params: object) -> None:
         await connection.execute(numbered, *params)
     finally:
         await connection.close()
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    """Every Socket.IO client a test opened is closed after it, also when the test failed."""
+    yield
+    await dispose_all()

@@ -181,6 +181,19 @@ def test_json_refuses_deep_nesting_but_not_brackets_in_strings() -> None:
     assert jsonsafe.loads(json.dumps([[[1]]])) == [[[1]]]
 
 
+def test_json_in_reads_an_escaped_lone_surrogate_so_the_event_can_be_refused_with_an_answer() -> None:
+    """orjson refuses it, the standard library reads it; the input checks then answer ``invalid``."""
+    packet = '["user_uttered",{"message":"Hallo","customData":{"page":"https://x.test/\\udc80"}}]'
+    assert jsonsafe.loads(packet)[1]["customData"]["page"] == "https://x.test/\udc80"
+    assert jsonsafe.loads(packet.encode())[1]["message"] == "Hallo"
+    with pytest.raises(ValueError):
+        jsonsafe.loads("[" * 5000 + '"\\udc80"' + "]" * 5000)
+    with pytest.raises(ValueError):
+        jsonsafe.loads('{"page": "\\udc80", "n": NaN}')
+    with pytest.raises(ValueError):
+        jsonsafe.loads('{"page": "\\udc80", "n": ')
+
+
 def test_settings_from_the_environment() -> None:
     settings = Settings.from_env({"GATEWAY_PORT": "9000", "REDIS_URL": "redis://r:6379/0", "RASA_TIMEOUT": "2.5"})
     assert settings.port == 9000 and settings.redis_url == "redis://r:6379/0" and settings.rasa_timeout == 2.5

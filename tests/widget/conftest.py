@@ -19,6 +19,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from tests.conftest import free_port, skip_or_fail
+from tests.handoff.clients import dispose_all
 from tests.handoff.conftest import Gateway, base_overrides, create_users, start_gateway
 from tools.stack import ROOT, Stack
 
@@ -133,3 +134,10 @@ async def screenshot(page: Page, name: str) -> Path:
 def open_office(fake_now: Callable[[str], None]) -> None:
     """Monday 10:00: the service centre, Bürgeramt and Standesamt are open."""
     fake_now("2026-11-30T10:00:00+01:00")
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    """Every Socket.IO client a test opened is closed after it, also when the test failed."""
+    yield
+    await dispose_all()
