@@ -33,6 +33,36 @@ RETRY_AFTER_FAILURE_SECONDS = 1.0
 MAX_RESUBSCRIBE_DELAY_SECONDS = 2.0
 
 
+class LocalManager(socketio.AsyncManager):  # type: ignore[misc]
+    """The rooms of a single process. An emit to a room with nobody to send to returns before
+    the packet is built: a citizen's echo to their other tabs, sent with every message, usually
+    has no one to go to, and building it cost a tenth of a relayed message. (With Redis, other
+    processes may hold members of any room, so ResilientRedisManager always publishes.)"""
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        room = to or room
+        if isinstance(room, str) and not self._anyone(namespace, room, skip_sid):
+            return
+        await super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
+
+    def _anyone(self, namespace: str, room: str, skip_sid: Any) -> bool:
+        members = self.rooms.get(namespace, {}).get(room)
+        if not members:
+            return False
+        skipped = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        return any(sid not in skipped for sid in members)
+
+
 class ResilientRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     connected: bool  # python-socketio's: whether its Redis client is set up
 
@@ -132,7 +162,9 @@ class CityChatServer(socketio.AsyncServer):  # type: ignore[misc]
 
 def create_sio(settings: Settings) -> CityChatServer:
     lognoise.install()
-    manager = ResilientRedisManager(settings.redis_url, settings.redis_channel) if settings.redis_url else None
+    manager = (
+        ResilientRedisManager(settings.redis_url, settings.redis_channel) if settings.redis_url else LocalManager()
+    )
     return CityChatServer(
         settings,
         async_mode="aiohttp",

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 
 import pytest
 
+from handoff.db.models import aware
 from handoff.db.store import Store
 from handoff.db.writer import ConversationMissing
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    result = aware(value)
+    assert result is not None
+    return result
 
 
 async def test_concurrent_messages_are_each_stored_once_in_order(store: Store) -> None:
@@ -52,3 +60,28 @@ async def test_a_deleted_conversation_fails_alone(store: Store) -> None:
     assert len(await store.messages(alive.id)) == 5
     with pytest.raises(ConversationMissing):
         await store.add_message(gone.id, "citizen", "weg", None, "x")
+
+
+async def test_a_written_message_reads_back_the_same_everywhere(store: Store) -> None:
+    """The writer's rows (plain SQL on SQLite) are what the rest of the gateway reads."""
+    conversation = await store.create_conversation(uuid.uuid4().hex * 2)
+    written, _, routing = await store.add_message(
+        conversation.id, "citizen", "Grüße 👋 <b>", {"page": "https://www.musterstadt.de/ä?x=1"}, "c-1"
+    )
+    plain, _, _ = await store.add_message(conversation.id, "bot", "Antwort", None, None)
+    again, created, _ = await store.add_message(conversation.id, "citizen", "Grüße 👋 <b>", None, "c-1")
+    assert routing.id == conversation.id and routing.state == "bot"
+    assert not created and (again.id, again.text, again.data) == (written.id, written.text, written.data)
+    assert utc(again.created_at) == utc(written.created_at)
+    first, second = await store.messages(conversation.id)
+    assert (first.id, first.sender, first.text, first.data, first.client_id) == (
+        written.id,
+        "citizen",
+        "Grüße 👋 <b>",
+        {"page": "https://www.musterstadt.de/ä?x=1"},
+        "c-1",
+    )
+    assert (second.id, second.data, second.client_id) == (plain.id, None, None)
+    assert abs(utc(first.created_at) - utc(written.created_at)) < dt.timedelta(milliseconds=1)
+    touched = await store.conversation(conversation.id)
+    assert touched is not None and utc(touched.last_activity_at) >= utc(conversation.last_activity_at)
