@@ -20,11 +20,12 @@ TRAIN_INPUTS := $(wildcard bot/config.yml bot/domain/*.yml bot/components/*.py d
 RASA_DATA    := --domain $(GENERATED)/domain --data data/nlu data/rules $(GENERATED)/data \
                 --config bot/config.yml
 
-.PHONY: widget rasa-test tune help run test train validate eval bench shell lint envs clean lock system-deps
+.PHONY: widget rasa-test tune help run test test-fast train validate eval bench shell lint envs clean lock system-deps
 
 help:
 	@echo "make run       run the chat (Rasa, action server, gateway) on embedded defaults"
 	@echo "make test      run every test (sets up environments and trains the model when needed)"
+	@echo "make test-fast the gateway's domain, HTTP API and units in-process (seconds, no Rasa, no browser)"
 	@echo "make train     train the Rasa model when the bot config, NLU data or KB changed"
 	@echo "make validate  check the knowledge base and Rasa's training data"
 	@echo "make eval      measure answer quality and bot latency through the running bot"
@@ -98,6 +99,11 @@ test: envs system-deps $(MODEL) $(WIDGET_VENDOR)
 	$(MAKE) rasa-test
 	$(BOT_PY) -m pytest tests/actions -q
 	$(APP_PY) -m pytest -q
+
+# Most gateway behaviour in-process against SQLite and the stub bot: for the edit-test loop.
+test-fast: $(APP)/.installed
+	$(APP_PY) -m pytest -q tests/handoff/domain tests/handoff/http tests/handoff/test_units.py \
+		tests/handoff/test_inprocess.py tests/handoff/test_store.py tests/handoff/test_writer.py
 
 # Rasa's own test of the dialogue: tests/stories, predicted intents and actions must all match.
 rasa-test: $(MODEL)

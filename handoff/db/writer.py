@@ -154,13 +154,13 @@ class MessageWriter:
         return MessageRecord(id=new_id, **row), True, conversation
 
     async def _write_sqlite(self, batch: list[_Pending]) -> list[Result | BaseException]:
-        """The batch in plain SQL on the pooled aiosqlite connection: at most four round trips to
-        its thread (touch, look up re-sent ids, insert, commit). Same rows as SQLAlchemy writes:
-        its DateTime text format, JSON through the same serialiser."""
+        """The batch in plain SQL on the pooled aiosqlite connection: three round trips to its
+        thread (touch, insert, commit), a fourth only when a re-sent client id was stored by an
+        earlier batch. Same rows as SQLAlchemy writes: its DateTime text format, JSON through
+        the same serialiser."""
         now = utcnow()
         stamp = now.strftime(SQLITE_TIME)
         conversation_ids = sorted({e.values["conversation_id"] for e in batch})
-        keys = sorted({(e.values["conversation_id"], e.values["client_id"]) for e in batch if e.values["client_id"]})
         async with self.engine.connect() as connection:
             raw = await connection.get_raw_connection()
             db = raw.driver_connection  # aiosqlite.Connection
@@ -168,28 +168,47 @@ class MessageWriter:
             try:
                 touched = await db.execute_fetchall(_sqlite_touch(len(conversation_ids)), [stamp, *conversation_ids])
                 conversations = {row[0]: Routing(*row) for row in touched}
-                known: dict[tuple[str, str], MessageRecord] = {}
-                if keys:
-                    rows = await db.execute_fetchall(_sqlite_known(len(keys)), [part for key in keys for part in key])
-                    known = {(row[1], row[5]): _sqlite_record(row) for row in rows}
-                results, new = _sort_out(batch, conversations, known, now)
+                results, new = _sort_out(batch, conversations, {}, now)
                 if new:
                     parameters = []
                     for _, row in new:
                         parameters += [row["conversation_id"], row["sender"], row["text"], jsonsafe.dumps(row["data"])]
                         parameters += [row["client_id"], row["agent_id"], stamp]
-                    inserted = await db.execute_fetchall(_sqlite_insert(len(new)), parameters)
-                    # Rows of one INSERT get ascending ids in the order of its VALUES; RETURNING
-                    # itself promises no order, so the ids are sorted (as SQLAlchemy does).
-                    for (index, _), (message_id,) in zip(new, sorted(inserted), strict=True):
+                    # Rows of one INSERT get ascending ids in the order of its VALUES, and a row
+                    # whose client id is stored already is skipped; RETURNING itself promises no
+                    # order, so the returned rows are sorted by id (as SQLAlchemy does).
+                    inserted = sorted(await db.execute_fetchall(_sqlite_insert(len(new)), parameters))
+                    stored_before: list[MessageRecord] = []
+                    position = 0
+                    for index, row in new:
                         result = results[index]
                         assert not isinstance(result, BaseException)
-                        result[0].id = message_id
+                        returned = inserted[position] if position < len(inserted) else None
+                        if returned is not None and returned[1:] == (row["conversation_id"], row["client_id"]):
+                            result[0].id = returned[0]
+                            position += 1
+                        else:  # re-sent after an earlier batch had stored it
+                            results[index] = (result[0], False, result[2])
+                            stored_before.append(result[0])
+                    if stored_before:
+                        await _fill_in_stored(db, stored_before)
                 await db.commit()
             except BaseException:
                 await db.rollback()
                 raise
         return results
+
+
+async def _fill_in_stored(db: Any, records: list[MessageRecord]) -> None:
+    """Turn each placeholder into the message stored earlier under its client id (in place: a
+    second copy of it in the same batch holds the same record)."""
+    keys = [(record.conversation_id, record.client_id) for record in records]
+    rows = await db.execute_fetchall(_sqlite_known(len(keys)), [part for key in keys for part in key])
+    found = {(row[1], row[5]): _sqlite_record(row) for row in rows}
+    for record in records:
+        stored = found[(record.conversation_id, record.client_id)]
+        for name in MessageRecord.__slots__:
+            setattr(record, name, getattr(stored, name))
 
 
 def _sort_out(
@@ -232,7 +251,10 @@ def _sqlite_known(keys: int) -> str:
 
 def _sqlite_insert(rows: int) -> str:
     values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows)
-    return f"INSERT INTO messages ({SQLITE_INSERTED}) VALUES {values} RETURNING id"  # noqa: S608
+    return (
+        f"INSERT INTO messages ({SQLITE_INSERTED}) VALUES {values} "  # noqa: S608
+        "ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING id, conversation_id, client_id"
+    )
 
 
 def _sqlite_record(row: Any) -> MessageRecord:

@@ -41,9 +41,13 @@ class CitizenNamespace(BaseNamespace):
         await self.save_session(sid, {"ip": self.client_ip(environ), "conversation_id": None})
         return True
 
-    async def _conversation_id(self, sid: str, claimed_session: Optional[str] = None) -> str:
-        """The socket's conversation; raises ``no_session`` without one."""
-        session = await self.get_session(sid)
+    async def _conversation_id(
+        self, sid: str, claimed_session: Optional[str] = None, session: Optional[dict[str, Any]] = None
+    ) -> str:
+        """The socket's conversation; raises ``no_session`` without one. ``session``: the socket's
+        Socket.IO session when the caller has it already."""
+        if session is None:
+            session = await self.get_session(sid)
         conversation_id: Optional[str] = session.get("conversation_id")
         if conversation_id is None and claimed_session:
             # Plain Rasa widgets may skip session_request after a reconnect and just send the id.
@@ -59,7 +63,9 @@ class CitizenNamespace(BaseNamespace):
 
     async def _limit(self, sid: str) -> str:
         """Counts the event against its session and its address; returns the address."""
-        session = await self.get_session(sid)
+        return self._count(sid, await self.get_session(sid))
+
+    def _count(self, sid: str, session: dict[str, Any]) -> str:
         address = str(session.get("ip"))
         key = session.get("conversation_id") or sid
         if not (self.per_session.allow(f"s:{key}") and self.per_ip.allow(f"i:{address}")):
@@ -93,8 +99,9 @@ class CitizenNamespace(BaseNamespace):
     @guarded
     async def on_user_uttered(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
         message = validation.user_uttered(data, self.settings.max_message_chars)
-        address = await self._limit(sid)
-        conversation_id = await self._conversation_id(sid, message.session_id)
+        session = await self.get_session(sid)
+        address = self._count(sid, session)
+        conversation_id = await self._conversation_id(sid, message.session_id, session)
         outcome = await self.citizens.write(conversation_id, message, sid, address)
         await self.notifier.publish(outcome.notices)
         return payloads.receipt(outcome.value)

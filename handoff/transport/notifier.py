@@ -28,6 +28,7 @@ from handoff.domain.notices import (
 )
 from handoff.domain.values import AgentStatus
 from handoff.transport import payloads
+from handoff.transport.server import LocalManager
 
 CITIZEN_NS = "/"
 AGENT_NS = "/agent"
@@ -58,6 +59,8 @@ class Notifier:
         if isinstance(notice, ToCitizen):
             await self._citizen(notice.conversation_id, "bot_uttered", payloads.bot_uttered(notice.message))
         elif isinstance(notice, CitizenWrote):
+            if not self._reaches_other_tabs(notice):
+                return  # the usual case: one tab; nothing to build
             delivered = {"id": notice.message.id, "client_id": notice.message.client_id}
             await self._citizen(
                 notice.conversation_id, "message_echo", payloads.message(notice.message), notice.sender_sid
@@ -91,6 +94,14 @@ class Notifier:
         """Supervisors see who is online (after a connect, disconnect, status or account change)."""
         data = {"agents": [payloads.agent(status) for status in roster]}
         await self.sio.emit("agents", data, room=SUPERVISORS_ROOM, namespace=AGENT_NS)
+
+    def _reaches_other_tabs(self, notice: CitizenWrote) -> bool:
+        """False only when this single process knows the writer's tab is the only one (with
+        Redis, other processes may hold tabs of the same session)."""
+        manager = self.sio.manager
+        if not isinstance(manager, LocalManager):
+            return True
+        return manager.reaches(CITIZEN_NS, citizen_room(notice.conversation_id), notice.sender_sid)
 
     async def _citizen(self, conversation_id: str, event: str, data: Any, skip_sid: Any = None) -> None:
         await self.sio.emit(event, data, room=citizen_room(conversation_id), skip_sid=skip_sid, namespace=CITIZEN_NS)

@@ -51,11 +51,12 @@ class LocalManager(socketio.AsyncManager):  # type: ignore[misc]
         **kwargs: Any,
     ) -> None:
         room = to or room
-        if isinstance(room, str) and not self._anyone(namespace, room, skip_sid):
+        if isinstance(room, str) and not self.reaches(namespace, room, skip_sid):
             return
         await super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
 
-    def _anyone(self, namespace: str, room: str, skip_sid: Any) -> bool:
+    def reaches(self, namespace: str, room: str, skip_sid: Any = None) -> bool:
+        """Whether the room holds a member other than ``skip_sid``."""
         members = self.rooms.get(namespace, {}).get(room)
         if not members:
             return False

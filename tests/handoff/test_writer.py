@@ -44,6 +44,16 @@ async def test_resent_client_ids_in_one_batch_and_later(store: Store) -> None:
     assert first[1] is True and again[1] is False and later[1] is False
     assert first[0].id == again[0].id == later[0].id
     assert len(await store.messages(conversation.id)) == 1
+    # two copies of a message stored by an earlier batch, between new ones (reconnect of two tabs)
+    before, copy, other, copy_again = await asyncio.gather(
+        store.add_message(conversation.id, "citizen", "Vorher", None, None),
+        store.add_message(conversation.id, "citizen", "Hallo", None, "same"),
+        store.add_message(conversation.id, "citizen", "Neu", None, "new"),
+        store.add_message(conversation.id, "citizen", "Hallo", None, "same"),
+    )
+    assert (copy[1], copy_again[1], before[1], other[1]) == (False, False, True, True)
+    assert copy[0].id == copy_again[0].id == first[0].id and copy[0].text == "Hallo"
+    assert [m.text for m in await store.messages(conversation.id)] == ["Hallo", "Vorher", "Neu"]
 
 
 async def test_a_deleted_conversation_fails_alone(store: Store) -> None:
