@@ -128,3 +128,22 @@ def describe_now(city: CityProfile, department: Department, now: dt.datetime, la
     if state.next_opening:
         when = texts.text("opens_again", language, when=format_moment(state.next_opening, now, language))
     return texts.text("closed_now", language, department=name, reason=reason, next=when)
+
+
+def is_working_day(city: CityProfile, day: dt.date) -> bool:
+    """Monday to Friday, neither a public holiday nor one of the city's closing days."""
+    return day.weekday() < 5 and closure(city, day) is None
+
+
+def case_due(city: CityProfile, department_id: Optional[str], received: dt.datetime) -> dt.datetime:
+    """When a case is due: at the end of the department's n-th working day after the day it
+    came in (its service level), in the city's time zone. Received on a Saturday night with two
+    working days, it is due at the end of Tuesday; a holiday in between moves it on by a day."""
+    zone = ZoneInfo(city.timezone)
+    day = received.astimezone(zone).date()
+    remaining = city.service_level(department_id)
+    while remaining:
+        day += dt.timedelta(days=1)
+        if is_working_day(city, day):
+            remaining -= 1
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone)

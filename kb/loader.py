@@ -53,9 +53,24 @@ CITY_FIELDS = {
     "closed_days",
     "holiday_region",
     "catholic_holidays",
+    "case_prefix",
+    "service_level_days",
     "departments",
 }
-DEPARTMENT_FIELDS = {"id", "name", "name_en", "aliases", "email", "phone", "address", "hours", "max_queue"}
+DEPARTMENT_FIELDS = {
+    "id",
+    "name",
+    "name_en",
+    "aliases",
+    "email",
+    "phone",
+    "address",
+    "hours",
+    "max_queue",
+    "service_level_days",
+}
+CASE_PREFIX = re.compile(r"^[A-Z]{1,5}$")
+MAX_SERVICE_LEVEL_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -292,6 +307,10 @@ def _read_city(raw: Dict[str, Any], reader: _Reader, file: str) -> Optional[City
     default = reader.text(file, raw, "default_department")
     if default and default not in departments:
         reader.problem(file, "default_department", f"unknown department {default!r}")
+    case_prefix = str(raw.get("case_prefix") or (name[:2].upper() if name else ""))
+    if not CASE_PREFIX.match(case_prefix):
+        reader.problem(file, "case_prefix", f"{case_prefix!r}: one to five capital letters A-Z, like 'MS'")
+    service_level_days = _service_level(raw, reader, file, "")
     if len(reader.problems) > before:
         return None
     return CityProfile(
@@ -305,7 +324,23 @@ def _read_city(raw: Dict[str, Any], reader: _Reader, file: str) -> Optional[City
         closed_days=closed_days,
         holiday_region=holiday_region,
         catholic_holidays=catholic_holidays is True,
+        case_prefix=case_prefix,
+        service_level_days=service_level_days or 2,
     )
+
+
+def _service_level(raw: Dict[str, Any], reader: _Reader, file: str, prefix: str) -> Optional[int]:
+    days = raw.get("service_level_days")
+    if days is None:
+        return None
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_SERVICE_LEVEL_DAYS:
+        reader.problem(
+            file,
+            prefix + "service_level_days",
+            f"must be a whole number of working days, 1 to {MAX_SERVICE_LEVEL_DAYS}",
+        )
+        return None
+    return days
 
 
 def _read_department(raw: Dict[str, Any], reader: _Reader, file: str, prefix: str) -> Optional[Department]:
@@ -349,6 +384,7 @@ def _read_department(raw: Dict[str, Any], reader: _Reader, file: str, prefix: st
     max_queue = raw.get("max_queue")
     if max_queue is not None and (isinstance(max_queue, bool) or not isinstance(max_queue, int) or max_queue < 1):
         reader.problem(file, prefix + "max_queue", "must be a whole number of at least 1 (waiting citizens)")
+    service_level_days = _service_level(raw, reader, file, prefix)
     if len(reader.problems) > before:
         return None
     name_en = raw.get("name_en")
@@ -362,6 +398,7 @@ def _read_department(raw: Dict[str, Any], reader: _Reader, file: str, prefix: st
         hours=hours,
         aliases=reader.strings(file, raw, "aliases", prefix),
         max_queue=max_queue if isinstance(max_queue, int) else None,
+        service_level_days=service_level_days,
     )
 
 

@@ -92,6 +92,7 @@ class Department:
     aliases: Tuple[str, ...] = ()  # words citizens use for it: "Einwohnermeldeamt", "Zulassungsstelle"
     hours: Dict[str, Tuple[TimeRange, ...]] = field(default_factory=dict)
     max_queue: Optional[int] = None  # waiting citizens at most; None: the gateway's MAX_QUEUE_LENGTH
+    service_level_days: Optional[int] = None  # working days to answer a case; None: the city's
 
     def display_name(self, language: str = "de") -> str:
         if language == "en" and self.name_en:
@@ -111,6 +112,13 @@ class CityProfile:
     closed_days: Tuple[str, ...] = ()  # "MM-DD"
     holiday_region: Optional[str] = None  # a region of the state with holidays of its own ("Augsburg")
     catholic_holidays: bool = False  # also the holidays of predominantly Catholic municipalities
+    case_prefix: str = "XX"  # of case reference numbers: "MS" in MS-2026-000123
+    service_level_days: int = 2  # working days to answer a case, unless its department says otherwise
+
+    def service_level(self, department_id: Optional[str]) -> int:
+        """Working days within which a case of the department is due."""
+        own = self.department(department_id).service_level_days
+        return own if own is not None else self.service_level_days
 
     def department(self, department_id: Optional[str]) -> Department:
         """The department, or the city's default one for an unknown or empty id."""

@@ -45,13 +45,18 @@ def delay_after(failures: int, free: int, maximum: float) -> float:
 
 
 class LoginThrottle:
-    def __init__(self, engine: AsyncEngine, settings: ThrottleSettings) -> None:
+    """``scope``: what is guessed; logins, and (``"case-proof"``) the access proof of a case, where
+    the reference number takes the place of the account."""
+
+    def __init__(self, engine: AsyncEngine, settings: ThrottleSettings, scope: str = "login") -> None:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.settings = settings
+        self._scope = () if scope == "login" else (scope,)
         self._insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
     def _keys(self, username: str, address: str) -> tuple[str, str]:
-        return _key("account", username.strip().lower(), address), _key("address", address)
+        account = _key(*self._scope, "account", username.strip().lower(), address)
+        return account, _key(*self._scope, "address", address)
 
     async def wait_seconds(self, username: str, address: str) -> float:
         """How long this account and address must still wait before the next attempt (0: go)."""

@@ -136,6 +136,64 @@ class AuditEntry(Base):
     detail: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
 
 
+class Case(Base):
+    """A request, complaint or defect report that an office answers later: it has a reference
+    number the citizen can quote and an access key only the citizen knows (stored as a hash)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)  # MS-2026-000123
+    kind: Mapped[str] = mapped_column(String(16))  # request | complaint | defect
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)  # new | in_progress | waiting | done
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    conversation_id: Mapped[Optional[str]] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    topic: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    details: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)  # category, place, ... per kind
+    contact_email: Mapped[Optional[str]] = mapped_column(String(254))
+    contact_phone: Mapped[Optional[str]] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    access_key_hash: Mapped[str] = mapped_column(String(64))
+    consent_at: Mapped[Optional[dt.datetime]] = mapped_column()  # consent to store the contact data
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[dt.datetime] = mapped_column(index=True)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column()
+
+    __table_args__ = (Index("ix_cases_inbox", "department", "status", "due_at"),)
+
+
+class CaseEvent(Base):
+    """One entry of a case's timeline: created, the chat attached, status changes, notes, e-mails.
+    ``public`` entries are what the citizen sees when asking for the status."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    public: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+
+class CaseCounter(Base):
+    """The last reference number given per prefix and year: incremented in the transaction that
+    creates the case, so numbers are unique and gapless across gateway processes."""
+
+    __tablename__ = "case_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
 def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
     """SQLite returns naive datetimes; everything stored here is UTC."""
     if value is None or value.tzinfo is not None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from handoff.accounts.identity import Identity
+from handoff.db.cases import CaseStore
 from handoff.db.models import (
     AgentDepartment,
     AuditEntry,
@@ -51,6 +52,7 @@ class Store:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.writer = MessageWriter(engine)
+        self.cases = CaseStore(engine)
 
     # --- conversations ---------------------------------------------------------------------
 

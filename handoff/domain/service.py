@@ -1,10 +1,11 @@
-"""The gateway's domain, put together: queues, live help, bot turns, citizens, agents and the
-housekeeping, sharing one context. The transport calls it; tests build it with a fake publisher."""
+"""The gateway's domain, put together: queues, live help, bot turns, citizens, agents, cases and
+the housekeeping, sharing one context. The transport calls it; tests build it with a fake publisher."""
 
 from __future__ import annotations
 
 from handoff.domain.agents import Agents
 from handoff.domain.bot_turns import BotTurns
+from handoff.domain.cases import Cases
 from handoff.domain.citizens import Citizens
 from handoff.domain.context import Context
 from handoff.domain.housekeeping import Housekeeping
@@ -21,4 +22,5 @@ class Domain:
         self.bot_turns = BotTurns(ctx, self.live_help, publisher)
         self.citizens = Citizens(ctx, self.queues, self.bot_turns)
         self.agents = Agents(ctx, self.queues)
+        self.cases = Cases(ctx)
         self.housekeeping = Housekeeping(ctx, self.queues, publisher)

@@ -10,6 +10,7 @@ kill and restart).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import sqlite3
@@ -153,25 +154,34 @@ def redis_server_url() -> Optional[str]:
     return url if reachable(host or "127.0.0.1", int(port or 6379)) else None
 
 
+@contextlib.asynccontextmanager
+async def scratch_postgres(prefix: str) -> AsyncIterator[str]:
+    """The URL of a new, empty Postgres database, dropped afterwards; skipped (failed in CI)
+    when Postgres is not reachable."""
+    server = postgres_server_url()
+    if server is None:
+        skip_or_fail("Postgres (127.0.0.1:5432) is not reachable")
+    assert server is not None
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    await _create_database(server, name)
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await _drop_database(server, name)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     """The gateway's store in this process, on SQLite and on Postgres (no sockets, no Rasa)."""
-    if request.param == "sqlite":
-        url, cleanup = f"sqlite+aiosqlite:///{tmp_path / 'writer.db'}", None
-    else:
-        server = postgres_server_url()
-        if server is None:
-            skip_or_fail("Postgres (127.0.0.1:5432) is not reachable")
-        assert server is not None
-        name = f"citychat_writer_{uuid.uuid4().hex[:8]}"
-        await _create_database(server, name)
-        url, cleanup = server.rsplit("/", 1)[0] + "/" + name, (server, name)
-    engine = create_engine(url)
-    await migrate(engine)
-    yield Store(engine)
-    await engine.dispose()
-    if cleanup:
-        await _drop_database(*cleanup)
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path / 'writer.db'}"
+        else:
+            url = await stack.enter_async_context(scratch_postgres("citychat_writer"))
+        engine = create_engine(url)
+        await migrate(engine)
+        yield Store(engine)
+        await engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres+redis"])

@@ -26,12 +26,10 @@ from tests.conftest import free_port, skip_or_fail
 from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Citizen, client, dispose, login
 from tests.handoff.conftest import (
     PASSWORD,
-    _create_database,
-    _drop_database,
     base_overrides,
     create_users,
-    postgres_server_url,
     redis_server_url,
+    scratch_postgres,
     start_gateway,
 )
 from tools.stack import ROOT, ManagedProcess, Stack, base_env
@@ -316,14 +314,8 @@ def record(figures: dict[str, Any]) -> None:
 
 @pytest.fixture
 async def postgres_database() -> AsyncIterator[str]:
-    server = postgres_server_url()
-    if server is None:
-        skip_or_fail("Postgres (127.0.0.1:5432) is not reachable")
-    assert server is not None
-    name = f"citychat_crash_{uuid.uuid4().hex[:8]}"
-    await _create_database(server, name)
-    yield server.rsplit("/", 1)[0] + "/" + name
-    await _drop_database(server, name)
+    async with scratch_postgres("citychat_crash") as url:
+        yield url
 
 
 async def restarted_after_a_kill(bot: Stack, stub_bot: str, database_url: str, name: str) -> dict[str, Any]:

@@ -8,13 +8,15 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import update
 
 from handoff.accounts.identity import Identity
 from handoff.accounts.logins import Lifetimes, Logins
 from handoff.accounts.passwords import hash_password
 from handoff.accounts.throttle import LoginThrottle, ThrottleSettings
-from handoff.db.models import Conversation, DeletionJob, LoginSession, utcnow
+from handoff.db.models import Base, Conversation, DeletionJob, LoginSession, utcnow
 from handoff.db.store import Store
 from handoff.domain import retention, states
 from handoff.domain.access import readable as rule_of
@@ -173,3 +175,12 @@ async def test_login_throttle_slows_guessing_but_not_the_owner(store: Store) -> 
     assert await throttle.wait_seconds("ben", "203.0.113.9") > 0
     await throttle.succeeded("anna", "198.51.100.4")
     assert await throttle.wait_seconds("anna", "198.51.100.4") == 0
+
+
+async def test_the_migrations_build_exactly_the_tables_of_the_models(store: Store) -> None:
+    """A model changed without its migration (or the other way round) would differ here."""
+    async with store.engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+        )
+    assert differences == []

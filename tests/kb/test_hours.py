@@ -191,3 +191,22 @@ def test_department_mentioned(city: kb.CityProfile) -> None:
     assert city.department_mentioned("Wann hat die Zulassungsstelle auf?").id == "strassenverkehrsamt"  # type: ignore[union-attr]
     assert city.department_mentioned("Öffnungszeiten?") is None
     assert city.department_mentioned("Standesamt oder Bürgeramt?") is None
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-12-05 22:00", "2026-12-09"),  # Saturday night: Monday and Tuesday, due at the end of Tuesday
+        ("2026-12-07 08:00", "2026-12-10"),  # Monday morning: Tuesday and Wednesday (the date is the midnight after)
+        ("2026-12-23 15:00", "2026-12-30"),  # Christmas: closing day 24th, holidays 25th and 26th, weekend
+        ("2026-04-02 12:00", "2026-04-09"),  # Thursday before Easter: Good Friday, Easter Monday; Tue, Wed
+    ],
+)
+def test_a_case_is_due_after_the_service_level_in_working_days(city: kb.CityProfile, received: str, due: str) -> None:
+    moment = at(received)
+    deadline = hours.case_due(city, "buergeramt", moment)
+    assert deadline.tzinfo is not None and deadline > moment
+    assert deadline.astimezone(ZoneInfo(city.timezone)) == dt.datetime.fromisoformat(f"{due} 00:00").replace(
+        tzinfo=ZoneInfo(city.timezone)
+    )
+    assert not hours.is_working_day(city, dt.date(2026, 12, 25)) and hours.is_working_day(city, dt.date(2026, 12, 28))

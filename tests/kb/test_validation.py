@@ -252,3 +252,30 @@ def test_leika_key_must_have_14_digits(data_dir: Path, article_with: Callable[..
     assert problems_of(data_dir) == ["data/kb/hundesteuer.yml: leika: must be a 14-digit LeiKa key in quotes"]
     write_article(data_dir, "hundesteuer", article_with(leika="99102009000000"))
     assert problems_of(data_dir) == []
+
+
+def test_case_prefix_and_service_levels_are_checked(data_dir: Path) -> None:
+    original = yaml.safe_load((data_dir / "city.yml").read_text(encoding="utf-8"))
+
+    def city_with(**fields: Any) -> list[str]:
+        city = dict(original, **fields)
+        (data_dir / "city.yml").write_text(yaml.safe_dump(city, allow_unicode=True), encoding="utf-8")
+        return problems_of(data_dir)
+
+    assert city_with(case_prefix="MS", service_level_days=3) == []
+    profile = loader.load(data_dir).city
+    assert (profile.case_prefix, profile.service_level(None)) == ("MS", 3)
+    assert "data/city.yml: case_prefix: 'ms-1': one to five capital letters A-Z, like 'MS'" in city_with(
+        case_prefix="ms-1"
+    )
+    assert "data/city.yml: service_level_days: must be a whole number of working days, 1 to 60" in city_with(
+        service_level_days=0
+    )
+    departments = [dict(original["departments"][0], service_level_days=5), *original["departments"][1:]]
+    assert city_with(departments=departments) == []
+    profile = loader.load(data_dir).city
+    assert profile.service_level(departments[0]["id"]) == 5
+    assert profile.service_level(departments[1]["id"]) == profile.service_level_days
+    without = {k: v for k, v in original.items() if k not in ("case_prefix", "service_level_days")}
+    (data_dir / "city.yml").write_text(yaml.safe_dump(without, allow_unicode=True), encoding="utf-8")
+    assert loader.load(data_dir).city.case_prefix == original["city"][:2].upper()

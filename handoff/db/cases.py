@@ -1,0 +1,150 @@
+"""Cases in the database: creating one with its reference number, reading it, its timeline.
+
+A reference number is the case's prefix, the year and a sequence per prefix and year
+(``MS-2026-000123``). The sequence lives in ``case_counters`` and is incremented in the same
+transaction that inserts the case: on Postgres the counter row's lock orders concurrent
+creations of every gateway process, on SQLite the database's write lock does. So numbers are
+unique without retries, and a failed creation gives its number back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from handoff.db.models import Case, CaseCounter, CaseEvent, utcnow
+
+SEQUENCE_DIGITS = 6
+
+
+def reference_of(prefix: str, year: int, number: int) -> str:
+    return f"{prefix}-{year}-{number:0{SEQUENCE_DIGITS}d}"
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What a case starts with; the reference number is added when it is stored."""
+
+    kind: str
+    department: str
+    topic: str
+    description: str
+    access_key_hash: str
+    due_at: dt.datetime
+    language: str = "de"
+    conversation_id: Optional[str] = None
+    contact_email: Optional[str] = None
+    contact_phone: Optional[str] = None
+    consent_at: Optional[dt.datetime] = None
+    details: Optional[dict[str, Any]] = None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    kind: str
+    text: str = ""
+    public: bool = False
+    actor_id: Optional[int] = None
+    data: Optional[dict[str, Any]] = None
+
+
+class CaseStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+    async def create(self, new: NewCase, prefix: str, year: int, events: Sequence[NewEvent]) -> Case:
+        """Store the case with the next reference number of ``prefix`` and ``year``, and its first
+        timeline entries, in one transaction."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            await session.execute(
+                self._insert(CaseCounter).values(prefix=prefix, year=year, last=0).on_conflict_do_nothing()
+            )
+            number = (
+                await session.execute(
+                    update(CaseCounter)
+                    .where(CaseCounter.prefix == prefix, CaseCounter.year == year)
+                    .values(last=CaseCounter.last + 1)
+                    .returning(CaseCounter.last)
+                )
+            ).scalar_one()
+            case = Case(
+                reference=reference_of(prefix, year, number),
+                kind=new.kind,
+                status="new",
+                department=new.department,
+                conversation_id=new.conversation_id,
+                topic=new.topic,
+                description=new.description,
+                details=new.details,
+                contact_email=new.contact_email,
+                contact_phone=new.contact_phone,
+                language=new.language,
+                access_key_hash=new.access_key_hash,
+                consent_at=new.consent_at,
+                created_at=now,
+                updated_at=now,
+                due_at=new.due_at,
+            )
+            session.add(case)
+            await session.flush()
+            session.add_all(_event_rows(case.id, events, now))
+        return case
+
+    async def by_reference(self, reference: str) -> Optional[Case]:
+        async with self.sessions() as session:
+            return (await session.scalars(select(Case).where(Case.reference == reference))).one_or_none()
+
+    async def get(self, case_id: int) -> Optional[Case]:
+        async with self.sessions() as session:
+            return await session.get(Case, case_id)
+
+    async def events(self, case_id: int, public_only: bool = False) -> list[CaseEvent]:
+        query = select(CaseEvent).where(CaseEvent.case_id == case_id)
+        if public_only:
+            query = query.where(CaseEvent.public.is_(True))
+        async with self.sessions() as session:
+            return list((await session.scalars(query.order_by(CaseEvent.at, CaseEvent.id))).all())
+
+    async def set_status(
+        self, case_id: int, status: str, allowed_from: Sequence[str], event: NewEvent
+    ) -> Optional[Case]:
+        """Change the status if it is one of ``allowed_from`` now (None otherwise), with its
+        timeline entry, in one transaction."""
+        now = utcnow()
+        values: dict[str, Any] = {"status": status, "updated_at": now, "closed_at": now if status == "done" else None}
+        async with self.sessions.begin() as session:
+            changed = (
+                await session.scalars(
+                    update(Case)
+                    .where(Case.id == case_id, Case.status.in_(allowed_from))
+                    .values(**values)
+                    .returning(Case)
+                )
+            ).one_or_none()
+            if changed is None:
+                return None
+            session.add_all(_event_rows(case_id, [event], now))
+        return changed
+
+
+def _event_rows(case_id: int, events: Sequence[NewEvent], at: dt.datetime) -> list[CaseEvent]:
+    return [
+        CaseEvent(
+            case_id=case_id,
+            at=at,
+            kind=e.kind,
+            text=e.text,
+            public=e.public,
+            actor_id=e.actor_id,
+            data=e.data,
+        )
+        for e in events
+    ]

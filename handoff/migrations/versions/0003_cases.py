@@ -1,0 +1,87 @@
+"""cases: requests, complaints and defect reports with reference numbers and a timeline
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-05 21:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_counters",
+        sa.Column("prefix", sa.String(length=8), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("prefix", "year"),
+    )
+    op.create_table(
+        "cases",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("reference", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("department", sa.String(length=64), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("conversation_id", sa.String(length=32), nullable=True),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=True),
+        sa.Column("contact_email", sa.String(length=254), nullable=True),
+        sa.Column("contact_phone", sa.String(length=40), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("access_key_hash", sa.String(length=64), nullable=False),
+        sa.Column("consent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["assignee_id"], ["users.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("reference"),
+    )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_cases_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_department"), ["department"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_assignee_id"), ["assignee_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_conversation_id"), ["conversation_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_due_at"), ["due_at"], unique=False)
+        batch_op.create_index("ix_cases_inbox", ["department", "status", "due_at"], unique=False)
+    op.create_table(
+        "case_events",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("case_id", BIG_ID, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("public", sa.Boolean(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("case_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_events_case_id"), ["case_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("case_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_events_case_id"))
+    op.drop_table("case_events")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        for index in ("inbox", "due_at", "created_at", "conversation_id", "assignee_id", "department", "status"):
+            batch_op.drop_index(f"ix_cases_{index}")
+    op.drop_table("cases")
+    op.drop_table("case_counters")
