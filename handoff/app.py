@@ -46,6 +46,8 @@ from handoff.keys import (
     SIO,
     STORE,
 )
+from handoff.mail.outbox import Outbox
+from handoff.mail.sender import SmtpSender
 from handoff.rasa.client import RasaClient
 from handoff.rasa.tracker import RasaTracker
 from handoff.settings import Settings
@@ -104,7 +106,10 @@ async def domain_ctx(app: web.Application) -> AsyncIterator[None]:
     timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         rasa = RasaClient(http, settings.rasa_url, settings.rasa_token, settings.rasa_timeout)
-        ctx = Context(app[STORE], rasa, presence, city, settings, lambda: clock.now(city.timezone), tracker)
+        outbox = Outbox(app[ENGINE], SmtpSender(settings))
+        if not settings.smtp_host:
+            logger.warning("SMTP_HOST is not set: e-mails to citizens wait in the outbox until it is")
+        ctx = Context(app[STORE], rasa, presence, city, settings, lambda: clock.now(city.timezone), tracker, outbox)
         notifier = Notifier(app[SIO])
         domain = Domain(ctx, notifier)
         app[DOMAIN] = domain
@@ -121,6 +126,7 @@ async def domain_ctx(app: web.Application) -> AsyncIterator[None]:
         app[BACKGROUND] = [
             asyncio.create_task(every(settings.sweep_interval_seconds, housekeeping, "housekeeping")),
             asyncio.create_task(every(settings.session_check_seconds, agents.check_logins, "login check")),
+            asyncio.create_task(outbox.run(settings.mail_interval_seconds)),
         ]
         try:
             yield

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ def _origins(raw: str, name: str = "ALLOWED_ORIGINS") -> tuple[str, ...]:
 
 
 PLACEHOLDER = "change-me"
-SECRET_SETTINGS = ("RASA_TOKEN", "DATABASE_URL", "REDIS_URL", "RASA_TRACKER_URL")
+SECRET_SETTINGS = ("RASA_TOKEN", "DATABASE_URL", "REDIS_URL", "RASA_TRACKER_URL", "SMTP_PASSWORD")
 
 
 def _refuse_placeholders(env: Mapping[str, str]) -> None:
@@ -108,6 +109,15 @@ class Settings:
     history_limit: int = 500
     retention_days: float = 90.0  # conversations without activity are deleted after this (0: keep)
     rasa_tracker_url: Optional[str] = None  # Rasa's tracker database, to delete conversations there too
+    # e-mail to citizens (cases); without SMTP_HOST mails wait in the outbox
+    smtp_host: Optional[str] = None
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout: float = 10.0
+    mail_from: str = ""
+    mail_interval_seconds: float = 5.0  # how often the outbox is looked at (a new mail wakes it at once)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
@@ -161,4 +171,22 @@ class Settings:
             sweep_interval_seconds=_float(env, "SWEEP_INTERVAL_SECONDS", defaults.sweep_interval_seconds, 0.05),
             retention_days=_float(env, "RETENTION_DAYS", defaults.retention_days, 0.0),
             rasa_tracker_url=env.get("RASA_TRACKER_URL") or None,
+            **_mail(env, defaults),
         )
+
+
+def _mail(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    host = env.get("SMTP_HOST") or None
+    sender = env.get("MAIL_FROM", "").strip()
+    if host and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}", sender):
+        raise SettingsError("MAIL_FROM must be an e-mail address like chat@musterstadt.de when SMTP_HOST is set")
+    return {
+        "smtp_host": host,
+        "smtp_port": _int(env, "SMTP_PORT", defaults.smtp_port, 1),
+        "smtp_user": env.get("SMTP_USER", ""),
+        "smtp_password": env.get("SMTP_PASSWORD", ""),
+        "smtp_starttls": env.get("SMTP_STARTTLS", "true").lower() not in ("0", "false", "no"),
+        "smtp_timeout": _float(env, "SMTP_TIMEOUT", defaults.smtp_timeout, 0.1),
+        "mail_from": sender,
+        "mail_interval_seconds": _float(env, "MAIL_INTERVAL_SECONDS", defaults.mail_interval_seconds, 0.05),
+    }

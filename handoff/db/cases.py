@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -19,6 +19,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from handoff.db.models import Case, CaseCounter, CaseEvent, utcnow
+from handoff.mail import outbox
+from handoff.mail.messages import Mail
 
 SEQUENCE_DIGITS = 6
 
@@ -59,9 +61,16 @@ class CaseStore:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
-    async def create(self, new: NewCase, prefix: str, year: int, events: Sequence[NewEvent]) -> Case:
-        """Store the case with the next reference number of ``prefix`` and ``year``, and its first
-        timeline entries, in one transaction."""
+    async def create(
+        self,
+        new: NewCase,
+        prefix: str,
+        year: int,
+        events: Sequence[NewEvent],
+        mail: Optional[Callable[[Case], Optional[Mail]]] = None,
+    ) -> Case:
+        """Store the case with the next reference number of ``prefix`` and ``year``, its first
+        timeline entries and the mail ``mail`` writes for it (the outbox), in one transaction."""
         now = utcnow()
         async with self.sessions.begin() as session:
             await session.execute(
@@ -96,6 +105,10 @@ class CaseStore:
             session.add(case)
             await session.flush()
             session.add_all(_event_rows(case.id, events, now))
+            confirmation = mail(case) if mail is not None else None
+            if confirmation is not None:
+                outbox.queue(session, confirmation, case.id)
+                session.add_all(_event_rows(case.id, [NewEvent("mail_out", confirmation.subject)], now))
         return case
 
     async def by_reference(self, reference: str) -> Optional[Case]:

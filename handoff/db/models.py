@@ -194,6 +194,29 @@ class CaseCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class OutgoingMail(Base):
+    """An e-mail to send (the outbox): written in the transaction of what caused it, sent by the
+    gateway's mail job with retries, so no mail is lost when the mail server is down. A process
+    claims a mail for a while before sending it; after a crash another process sends it again
+    later (at least once; the Message-ID stays the same)."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    claimed_until: Mapped[Optional[dt.datetime]] = mapped_column()
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column()
+    failed_at: Mapped[Optional[dt.datetime]] = mapped_column()  # gave up after MAX_ATTEMPTS
+    last_error: Mapped[Optional[str]] = mapped_column(String(200))  # the kind of error, never content
+
+
 def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
     """SQLite returns naive datetimes; everything stored here is UTC."""
     if value is None or value.tzinfo is not None:

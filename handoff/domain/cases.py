@@ -23,6 +23,7 @@ from handoff.db.cases import NewCase, NewEvent
 from handoff.db.models import Case, aware, utcnow
 from handoff.domain.context import Context
 from handoff.domain.errors import Refused
+from handoff.mail import messages as mails
 from kb import hours
 from kb.links import EMAIL
 
@@ -123,6 +124,23 @@ class Cases:
                 NewEvent("chat", "", data={"conversation_id": checked.conversation_id, "messages": transcript})
             )
         access_key = new_access_key()
+        due = hours.case_due(self.ctx.city, department.id, received)
+
+        def confirmation(case: Case) -> Optional[mails.Mail]:
+            if not checked.contact_email:
+                return None
+            return mails.confirmation(
+                self.ctx.city,
+                department,
+                checked.contact_email,
+                case.reference,
+                checked.topic,
+                received,
+                due,
+                checked.language,
+                self._mail_domain(),
+            )
+
         case = await self.ctx.store.cases.create(
             NewCase(
                 kind=checked.kind,
@@ -130,7 +148,7 @@ class Cases:
                 topic=checked.topic,
                 description=checked.description,
                 access_key_hash=key_hash(access_key),
-                due_at=hours.case_due(self.ctx.city, department.id, received),
+                due_at=due,
                 language=checked.language,
                 conversation_id=checked.conversation_id,
                 contact_email=checked.contact_email,
@@ -141,13 +159,23 @@ class Cases:
             self.ctx.city.case_prefix,
             received.year,
             events,
+            confirmation,
         )
+        if checked.contact_email and self.ctx.outbox is not None:
+            self.ctx.outbox.wake.set()
         await self.ctx.store.audit(
             None, "case_created", case.reference, {"kind": case.kind, "department": department.id}
         )
         return CaseCreated(
             case.reference, access_key, department.id, department.display_name(checked.language), case.due_at
         )
+
+    def _mail_domain(self) -> str:
+        """The domain of the gateway's Message-IDs: MAIL_FROM's, else the city's web site's."""
+        sender = self.ctx.settings.mail_from
+        if "@" in sender:
+            return sender.rsplit("@", 1)[1]
+        return self.ctx.city.website.split("://", 1)[-1].split("/", 1)[0] or "localhost"
 
     async def status(self, reference: str, proof: str, address: str) -> Optional[PublicStatus]:
         """The case's public status, only for the right access key or the case's e-mail address.

@@ -9,6 +9,7 @@ from typing import Callable, Optional
 
 from handoff.db.presence import Presence
 from handoff.db.store import Store
+from handoff.mail.outbox import Outbox
 from handoff.rasa.client import RasaClient
 from handoff.rasa.tracker import RasaTracker
 from handoff.settings import Settings
@@ -24,6 +25,7 @@ class Context:
     settings: Settings
     now: Callable[[], dt.datetime]  # the office-hours clock (the city's time); stored times are real UTC
     tracker: Optional[RasaTracker] = None  # Rasa's tracker database: deletions reach it too
+    outbox: Optional[Outbox] = None  # e-mail to citizens; a queued mail wakes its job
 
     def department(self, department_id: Optional[str]) -> Department:
         return self.city.department(department_id)

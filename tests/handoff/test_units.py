@@ -214,9 +214,23 @@ def test_settings_from_the_environment() -> None:
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"ALLOWED_ORIGINS": "evil.test"}, "origin"),
         ({"RASA_TIMEOUT": "0"}, "RASA_TIMEOUT"),
+        ({"SMTP_HOST": "mail.musterstadt.de"}, "MAIL_FROM must be an e-mail address"),
+        ({"SMTP_HOST": "mail.musterstadt.de", "MAIL_FROM": "chat"}, "MAIL_FROM"),
+        ({"SMTP_PASSWORD": "change-me-smtp"}, "SMTP_PASSWORD still contains the placeholder"),
+        ({"SMTP_PORT": "0"}, "SMTP_PORT"),
     ]:
         with pytest.raises(SettingsError, match=message):
             Settings.from_env(bad)
+    mail = Settings.from_env(
+        {"SMTP_HOST": "mail.musterstadt.de", "MAIL_FROM": "chat@musterstadt.de", "SMTP_STARTTLS": "false"}
+    )
+    assert (mail.smtp_host, mail.smtp_port, mail.smtp_starttls, mail.mail_from) == (
+        "mail.musterstadt.de",
+        587,
+        False,
+        "chat@musterstadt.de",
+    )
+    assert Settings.from_env({}).smtp_host is None and Settings.from_env({}).smtp_starttls
 
 
 def test_security_headers_name_the_gateways_own_origins() -> None:

@@ -1,4 +1,4 @@
-"""cases: requests, complaints and defect reports with reference numbers and a timeline
+"""cases: requests, complaints and defect reports with reference numbers and a timeline; the mail outbox
 
 Revision ID: 0003
 Revises: 0002
@@ -74,9 +74,35 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("case_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_events_case_id"), ["case_id"], unique=False)
+    op.create_table(
+        "mail_outbox",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("case_id", BIG_ID, nullable=True),
+        sa.Column("to_address", sa.String(length=254), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("message_id", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_id"),
+    )
+    with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mail_outbox_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_mail_outbox_next_attempt_at"), ["next_attempt_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mail_outbox_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_mail_outbox_case_id"))
+    op.drop_table("mail_outbox")
     with op.batch_alter_table("case_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_events_case_id"))
     op.drop_table("case_events")

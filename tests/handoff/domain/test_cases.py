@@ -134,7 +134,13 @@ async def test_status_changes_keep_a_timeline_and_the_citizen_sees_the_public_up
         await world.domain.cases.change_status(case.id, "waiting", agent.user_id)
     assert conflict.value.code == "conflict"
     kinds = [(e.kind, (e.data or {}).get("status")) for e in await world.store.cases.events(case.id)]
-    assert kinds == [("created", None), ("status", "in_progress"), ("status", "waiting"), ("status", "done")]
+    assert kinds == [
+        ("created", None),
+        ("mail_out", None),  # the confirmation to the citizen
+        ("status", "in_progress"),
+        ("status", "waiting"),
+        ("status", "done"),
+    ]
 
 
 async def _numbers_from_two_processes(url: str, world: World, city: CityProfile) -> list[str]:

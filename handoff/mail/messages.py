@@ -1,0 +1,92 @@
+"""The e-mails the gateway writes to citizens, in German and English.
+
+Plain text only (no HTML to render wrongly or to hide a link), one line per fact; the reference
+number is in the subject so the citizen finds the mail again, and replies keep it there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from email.utils import make_msgid
+from zoneinfo import ZoneInfo
+
+from kb.hours import day_name
+from kb.model import CityProfile, Department
+
+
+@dataclass(frozen=True)
+class Mail:
+    to_address: str
+    subject: str
+    body: str
+    message_id: str
+
+
+CONFIRMATION = {
+    "de": (
+        "Ihr Anliegen {reference} ist eingegangen",
+        "Guten Tag,\n\n"
+        "vielen Dank für Ihr Anliegen an die Stadt {city}. Es ist unter der Vorgangsnummer {reference} "
+        "eingegangen und an {department} weitergeleitet worden.\n\n"
+        "Thema: {topic}\n"
+        "Eingegangen: {received}\n"
+        "Wir melden uns in der Regel bis {due}.\n\n"
+        "Den Stand können Sie jederzeit im Chat auf {website} erfragen: nennen Sie die Vorgangsnummer und "
+        "diese E-Mail-Adresse oder Ihren Zugangsschlüssel.\n\n"
+        "Mit freundlichen Grüßen\n{department}\n{department_email} · {department_phone}\n",
+    ),
+    "en": (
+        "Your request {reference} has been received",
+        "Hello,\n\n"
+        "thank you for contacting the city of {city}. Your request has been received under the reference "
+        "{reference} and passed on to: {department}.\n\n"
+        "Topic: {topic}\n"
+        "Received: {received}\n"
+        "We usually reply by {due}.\n\n"
+        "You can ask for its status at any time in the chat on {website}: give the reference and this "
+        "e-mail address or your access key.\n\n"
+        "Kind regards\n{department}\n{department_email} · {department_phone}\n",
+    ),
+}
+
+
+def confirmation(
+    city: CityProfile,
+    department: Department,
+    to_address: str,
+    reference: str,
+    topic: str,
+    received: dt.datetime,
+    due: dt.datetime,
+    language: str,
+    sender_domain: str,
+) -> Mail:
+    """The confirmation of a new case for the citizen who gave an e-mail address."""
+    subject, body = CONFIRMATION.get(language, CONFIRMATION["de"])
+    zone = ZoneInfo(city.timezone)
+    values = {
+        "city": city.city,
+        "reference": reference,
+        "department": department.display_name(language),
+        "department_email": department.email,
+        "department_phone": department.phone,
+        "topic": topic,
+        "received": _moment(received.astimezone(zone), language),
+        "due": _day((due.astimezone(zone) - dt.timedelta(minutes=1)).date(), language),
+        "website": city.website,
+    }
+    return Mail(to_address, subject.format(**values), body.format(**values), make_msgid("case", sender_domain))
+
+
+def _day(day: dt.date, language: str) -> str:
+    """ "Dienstag, 08.12.2026" / "Tuesday, 8 December 2026": the last day of the service level."""
+    if language == "en":
+        return f"{day_name(day, 'en')}, {day.day} {day.strftime('%B %Y')}"
+    return f"{day_name(day, 'de')}, {day.strftime('%d.%m.%Y')}"
+
+
+def _moment(local: dt.datetime, language: str) -> str:
+    if language == "en":
+        return local.strftime("%d %B %Y, %H:%M")
+    return local.strftime("%d.%m.%Y, %H:%M Uhr")
