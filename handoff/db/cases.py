@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from handoff.db.models import Case, CaseCounter, CaseEvent, utcnow
+from handoff.accounts.identity import Identity, identity_of
+from handoff.db.models import Case, CaseCounter, CaseEvent, User, utcnow
 from handoff.mail import outbox
 from handoff.mail.messages import Mail
 
@@ -38,6 +39,7 @@ class NewCase:
     topic: str
     description: str
     access_key_hash: str
+    received_at: dt.datetime  # by the office clock that also sets the due date
     due_at: dt.datetime
     language: str = "de"
     conversation_id: Optional[str] = None
@@ -98,8 +100,8 @@ class CaseStore:
                 language=new.language,
                 access_key_hash=new.access_key_hash,
                 consent_at=new.consent_at,
-                created_at=now,
-                updated_at=now,
+                created_at=new.received_at,
+                updated_at=new.received_at,
                 due_at=new.due_at,
             )
             session.add(case)
@@ -125,6 +127,67 @@ class CaseStore:
             query = query.where(CaseEvent.public.is_(True))
         async with self.sessions() as session:
             return list((await session.scalars(query.order_by(CaseEvent.at, CaseEvent.id))).all())
+
+    async def inbox(
+        self,
+        departments: Optional[Sequence[str]],
+        statuses: Sequence[str],
+        text: Optional[str],
+        due_before: Optional[dt.datetime],
+        limit: int,
+    ) -> list[Case]:
+        """Cases of ``departments`` (None: all) in ``statuses``, the most urgent first; ``text``
+        is looked for in the reference, the topic and the description."""
+        query = select(Case).where(Case.status.in_(statuses))
+        if departments is not None:
+            query = query.where(Case.department.in_(departments))
+        if due_before is not None:
+            query = query.where(Case.due_at < due_before)
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                or_(
+                    Case.reference.ilike(pattern, escape="\\"),
+                    Case.topic.ilike(pattern, escape="\\"),
+                    Case.description.ilike(pattern, escape="\\"),
+                )
+            )
+        async with self.sessions() as session:
+            return list((await session.scalars(query.order_by(Case.due_at, Case.id).limit(limit))).all())
+
+    async def change(self, case_id: int, values: dict[str, Any], event: NewEvent) -> Optional[Case]:
+        """Set ``values`` on the case, with its timeline entry, in one transaction (None: no such case)."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            changed = (
+                await session.scalars(
+                    update(Case).where(Case.id == case_id).values(**values, updated_at=now).returning(Case)
+                )
+            ).one_or_none()
+            if changed is None:
+                return None
+            session.add_all(_event_rows(case_id, [event], now))
+        return changed
+
+    async def handler(self, user_id: int) -> Optional[Identity]:
+        """The active account ``user_id`` with its departments (a case's possible assignee)."""
+        async with self.sessions() as session:
+            user = await session.get(User, user_id)
+            if user is None or not user.active:
+                return None
+            return await identity_of(session, user)
+
+    async def names(self, user_ids: set[int]) -> dict[int, str]:
+        """Display names of accounts (assignees, authors of timeline entries)."""
+        if not user_ids:
+            return {}
+        async with self.sessions() as session:
+            rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+            return {user_id: name for user_id, name in rows}
+
+    async def add_event(self, case_id: int, event: NewEvent) -> None:
+        async with self.sessions.begin() as session:
+            session.add_all(_event_rows(case_id, [event], utcnow()))
 
     async def set_status(
         self, case_id: int, status: str, allowed_from: Sequence[str], event: NewEvent

@@ -18,9 +18,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from handoff.accounts.identity import Identity
 from handoff.accounts.throttle import LoginThrottle, ThrottleSettings
 from handoff.db.cases import NewCase, NewEvent
-from handoff.db.models import Case, aware, utcnow
+from handoff.db.models import Case, CaseEvent, aware, utcnow
 from handoff.domain.context import Context
 from handoff.domain.errors import Refused
 from handoff.mail import messages as mails
@@ -30,6 +31,8 @@ from kb.links import EMAIL
 KINDS = ("request", "complaint", "defect")
 NEW, IN_PROGRESS, WAITING, DONE = "new", "in_progress", "waiting", "done"
 STATUSES = (NEW, IN_PROGRESS, WAITING, DONE)
+OPEN_STATUSES = (NEW, IN_PROGRESS, WAITING)
+MAX_NOTE_CHARS = 4000
 # to -> from: which changes make sense (a done case is reopened by setting it in progress)
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     IN_PROGRESS: (NEW, WAITING, DONE),
@@ -148,6 +151,7 @@ class Cases:
                 topic=checked.topic,
                 description=checked.description,
                 access_key_hash=key_hash(access_key),
+                received_at=received,
                 due_at=due,
                 language=checked.language,
                 conversation_id=checked.conversation_id,
@@ -206,6 +210,93 @@ class Cases:
             last.text if last else None,
             _aware(last.at) if last else None,
         )
+
+    # --- the console: the departments' case inbox ---------------------------------------------
+
+    async def inbox(
+        self,
+        agent: Identity,
+        status: Optional[str] = None,
+        text: Optional[str] = None,
+        department: Optional[str] = None,
+        overdue: bool = False,
+        limit: int = 100,
+    ) -> list[Case]:
+        """The cases of the agent's departments (all for supervisors), the most urgent first.
+        ``status``: one status, ``"open"`` (default: new, in progress, waiting) or ``"all"``."""
+        departments: Optional[tuple[str, ...]] = None if agent.is_supervisor else agent.departments
+        if department is not None:
+            if departments is not None and department not in departments:
+                raise Refused("forbidden", "not a department of yours")
+            departments = (department,)
+        if status in (None, "open"):
+            statuses: tuple[str, ...] = OPEN_STATUSES
+        elif status == "all":
+            statuses = STATUSES
+        elif status in STATUSES:
+            statuses = (status,)
+        else:
+            raise Refused("invalid", f"status must be open, all or one of {', '.join(STATUSES)}")
+        due_before = self.ctx.now() if overdue else None  # the office clock, as for due dates
+        return await self.ctx.store.cases.inbox(departments, statuses, text, due_before, limit)
+
+    async def case_for(self, agent: Identity, reference: str) -> Case:
+        """A case the agent may handle; ``not_found`` alike for a case of another department."""
+        case = await self.ctx.store.cases.by_reference(reference.strip().upper())
+        if case is None or not (agent.is_supervisor or case.department in agent.departments):
+            raise Refused("not_found", "no such case in your departments")
+        return case
+
+    async def details(self, agent: Identity, reference: str) -> tuple[Case, list[CaseEvent]]:
+        """The case and its whole timeline (chat, e-mails, notes, status changes)."""
+        case = await self.case_for(agent, reference)
+        return case, await self.ctx.store.cases.events(case.id)
+
+    async def note(self, agent: Identity, reference: str, text: str) -> Case:
+        """An internal note on the case's timeline (never shown to the citizen)."""
+        note = text.strip()
+        if not note or len(note) > MAX_NOTE_CHARS:
+            raise Refused("invalid", f"a note has 1 to {MAX_NOTE_CHARS} characters")
+        case = await self.case_for(agent, reference)
+        await self.ctx.store.cases.add_event(case.id, NewEvent("note", note, actor_id=agent.user_id))
+        return case
+
+    async def assign(self, agent: Identity, reference: str, assignee_id: Optional[int]) -> Case:
+        """Give the case to a colleague of its department (or to oneself); None: to nobody."""
+        case = await self.case_for(agent, reference)
+        name = None
+        if assignee_id is not None:
+            assignee = await self.ctx.store.cases.handler(assignee_id)
+            if assignee is None or not (assignee.is_supervisor or case.department in assignee.departments):
+                raise Refused("invalid", "the colleague does not work for the case's department")
+            name = assignee.display_name
+        event = NewEvent("assigned", "", actor_id=agent.user_id, data={"assignee_id": assignee_id, "name": name})
+        changed = await self.ctx.store.cases.change(case.id, {"assignee_id": assignee_id}, event)
+        if changed is None:
+            raise Refused("not_found", "the case was deleted")
+        return changed
+
+    async def transfer(self, agent: Identity, reference: str, department_id: str) -> Case:
+        """Pass the case to another department: new there, nobody's, due after its service level."""
+        case = await self.case_for(agent, reference)
+        if department_id not in self.ctx.city.departments:
+            raise Refused("invalid", "unknown department")
+        if department_id == case.department:
+            raise Refused("invalid", "the case is already there")
+        due = hours.case_due(self.ctx.city, department_id, self.ctx.now())
+        values = {"department": department_id, "assignee_id": None, "status": NEW, "due_at": due, "closed_at": None}
+        name = self.ctx.department(department_id).display_name(case.language)
+        text = f"Passed on to: {name}" if case.language == "en" else f"Weitergeleitet an: {name}"
+        event = NewEvent("transferred", text, public=True, actor_id=agent.user_id, data={"from": case.department})
+        changed = await self.ctx.store.cases.change(case.id, values, event)
+        if changed is None:
+            raise Refused("not_found", "the case was deleted")
+        return changed
+
+    async def set_status(self, agent: Identity, reference: str, status: str, public_text: str = "") -> Case:
+        """The console's status change: only for a case of the agent's departments."""
+        case = await self.case_for(agent, reference)
+        return await self.change_status(case.id, status, agent.user_id, public_text)
 
     async def change_status(self, case_id: int, status: str, actor_id: Optional[int], public_text: str = "") -> Case:
         """Set a case's status, with a timeline entry; ``public_text`` is what the citizen sees."""

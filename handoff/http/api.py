@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff.http import conversations, knowledge, login
+from handoff.http import cases, conversations, knowledge, login
 from handoff.http.common import Handler
 from handoff.http.openapi import openapi_document
 
@@ -20,6 +20,12 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/api/kb/search", knowledge.kb_search),
     ("GET", "/api/kb/articles/{article_id}", knowledge.kb_article),
     ("GET", "/api/canned", knowledge.canned),
+    ("GET", "/api/cases", cases.cases),
+    ("GET", "/api/cases/{reference}", cases.case),
+    ("POST", "/api/cases/{reference}/status", cases.set_status),
+    ("POST", "/api/cases/{reference}/notes", cases.add_note),
+    ("POST", "/api/cases/{reference}/assign", cases.assign),
+    ("POST", "/api/cases/{reference}/transfer", cases.transfer),
 ]
 
 

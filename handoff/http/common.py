@@ -14,7 +14,7 @@ from handoff.keys import LOGINS, SETTINGS
 from handoff.transport import addresses
 
 MAX_BODY = 16 * 1024
-STATUS_OF = {"unauthorized": 401, "forbidden": 403, "not_found": 404, "rate_limited": 429}
+STATUS_OF = {"unauthorized": 401, "forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429}
 
 View = Callable[[web.Request, Identity], Awaitable[web.StreamResponse]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handoff.accounts.identity import ROLES
-from handoff.domain import states
+from handoff.domain import cases, states
 
 
 def _error() -> dict[str, Any]:
@@ -22,6 +22,12 @@ def openapi_document() -> dict[str, Any]:
         "in": "path",
         "required": True,
         "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    }
+    reference = {
+        "name": "reference",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Z]{1,5}-[0-9]{4}-[0-9]{6}$"},
     }
     protected = {"401": _error(), "403": _error()}
     return {
@@ -97,6 +103,38 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "properties": {"conversation": {"$ref": "#/components/schemas/Conversation"}},
                 },
+                "Case": {
+                    "type": "object",
+                    "required": ["reference", "kind", "status", "department", "due_at", "overdue"],
+                    "properties": {
+                        "reference": {"type": "string", "examples": ["MS-2026-000123"]},
+                        "kind": {"enum": list(cases.KINDS)},
+                        "status": {"enum": list(cases.STATUSES)},
+                        "department": {"type": "string"},
+                        "department_name": {"type": "string"},
+                        "topic": {"type": "string"},
+                        "assignee_id": {"type": ["integer", "null"]},
+                        "assignee_name": {"type": ["string", "null"]},
+                        "language": {"type": "string"},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "updated_at": {"type": "string", "format": "date-time"},
+                        "due_at": {"type": "string", "format": "date-time"},
+                        "overdue": {"type": "boolean"},
+                        "description": {"type": "string", "description": "details only"},
+                        "contact_email": {"type": ["string", "null"], "description": "details only"},
+                        "contact_phone": {"type": ["string", "null"], "description": "details only"},
+                        "timeline": {
+                            "type": "array",
+                            "description": "details only: created, chat, e-mails, notes, status changes",
+                            "items": {"type": "object"},
+                        },
+                    },
+                },
+                "CaseList": {
+                    "type": "object",
+                    "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}},
+                },
+                "CaseResponse": {"type": "object", "properties": {"case": {"$ref": "#/components/schemas/Case"}}},
                 "AgentList": {
                     "type": "object",
                     "properties": {"items": {"type": "array", "items": {"type": "object"}}},
@@ -245,6 +283,71 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [{"name": "lang", "in": "query", "schema": {"enum": ["de", "en"]}}],
                     "responses": {"200": {"description": "responses"}, **protected},
                 }
+            },
+            "/api/cases": {
+                "get": {
+                    "summary": "The case inbox of your departments (all for supervisors), most urgent first",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {"name": "status", "in": "query", "schema": {"enum": ["open", "all", *cases.STATUSES]}},
+                        {"name": "department", "in": "query", "schema": {"type": "string"}},
+                        {"name": "overdue", "in": "query", "schema": {"enum": ["1"]}},
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "string", "maxLength": 200},
+                            "description": "text in the reference, topic or description",
+                        },
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                    ],
+                    "responses": {"200": _json("#/components/schemas/CaseList"), "400": _error(), **protected},
+                }
+            },
+            "/api/cases/{reference}": {
+                "get": {
+                    "summary": "One case with contact data and its whole timeline",
+                    "security": [{"session": []}],
+                    "parameters": [reference],
+                    "responses": {"200": _json("#/components/schemas/CaseResponse"), "404": _error(), **protected},
+                }
+            },
+            **{
+                f"/api/cases/{{reference}}/{action}": {
+                    "post": {
+                        "summary": summary,
+                        "security": [{"session": []}],
+                        "parameters": [reference],
+                        "requestBody": {
+                            "required": True,
+                            "content": {"application/json": {"schema": {"type": "object", "properties": body}}},
+                        },
+                        "responses": {
+                            "200": _json("#/components/schemas/CaseResponse"),
+                            "400": _error(),
+                            "404": _error(),
+                            "409": _error(),
+                            **protected,
+                        },
+                    }
+                }
+                for action, summary, body in (
+                    (
+                        "status",
+                        "Change the status; public_text is what the citizen sees when asking",
+                        {"status": {"enum": list(cases.ALLOWED_FROM)}, "public_text": {"type": "string"}},
+                    ),
+                    ("notes", "Add an internal note to the timeline", {"text": {"type": "string", "maxLength": 4000}}),
+                    (
+                        "assign",
+                        'Give the case to a colleague of its department, to yourself ("me") or to nobody (null)',
+                        {"assignee_id": {"type": ["integer", "string", "null"]}},
+                    ),
+                    (
+                        "transfer",
+                        "Pass the case to another department (new there, due after its service level)",
+                        {"department": {"type": "string"}},
+                    ),
+                )
             },
             "/healthz": {"get": {"summary": "The process is alive", "responses": {"200": {"description": "OK"}}}},
             "/readyz": {

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, Optional, Sequence
 
 from handoff.accounts.identity import Identity
-from handoff.db.models import aware, utcnow
+from handoff.db.models import Case, CaseEvent, aware, utcnow
 from handoff.db.records import MessageLike
 from handoff.domain.values import AgentStatus, ConversationDetails, HandoffStatus, QueueView, Receipt
 
@@ -140,4 +140,57 @@ def identity(who: Identity) -> dict[str, Any]:
         "role": who.role,
         "departments": list(who.departments),
         "max_chats": who.max_chats,
+    }
+
+
+def case(found: Case, department_name: str, names: dict[int, str], now: Optional[dt.datetime] = None) -> dict[str, Any]:
+    """A case in the console's inbox: who, what, where, how urgent (contact data only in ``case_details``)."""
+    due = aware(found.due_at)
+    return {
+        "reference": found.reference,
+        "kind": found.kind,
+        "status": found.status,
+        "department": found.department,
+        "department_name": department_name,
+        "topic": found.topic,
+        "assignee_id": found.assignee_id,
+        "assignee_name": names.get(found.assignee_id) if found.assignee_id is not None else None,
+        "language": found.language,
+        "created_at": iso(found.created_at),
+        "updated_at": iso(found.updated_at),
+        "due_at": iso(due),
+        "overdue": found.status != "done" and due is not None and due < (now or utcnow()),
+    }
+
+
+def case_details(
+    found: Case,
+    department_name: str,
+    events: Sequence[CaseEvent],
+    names: dict[int, str],
+    now: Optional[dt.datetime] = None,
+) -> dict[str, Any]:
+    """A case with its description, contact data and whole timeline, for the agents in charge."""
+    return {
+        **case(found, department_name, names, now),
+        "description": found.description,
+        "details": found.details or {},
+        "contact_email": found.contact_email,
+        "contact_phone": found.contact_phone,
+        "consent_at": iso(found.consent_at),
+        "closed_at": iso(found.closed_at),
+        "conversation_id": found.conversation_id,
+        "timeline": [
+            {
+                "id": event.id,
+                "at": iso(event.at),
+                "kind": event.kind,
+                "text": event.text,
+                "public": event.public,
+                "actor_id": event.actor_id,
+                "actor_name": names.get(event.actor_id) if event.actor_id is not None else None,
+                "data": event.data or {},
+            }
+            for event in events
+        ],
     }

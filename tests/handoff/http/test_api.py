@@ -22,6 +22,8 @@ async def test_every_endpoint_needs_a_login(gateway: Gateway) -> None:
             "/api/kb/search?q=perso",
             "/api/canned",
             "/api/conversations/" + "0" * 32,
+            "/api/cases",
+            "/api/cases/MS-2026-000001",
         ):
             status, body = await get(session, path)
             assert (status, body["error"]) == (401, "unauthorized"), path

@@ -1,0 +1,131 @@
+"""The departments' case inbox over the console's HTTP API, in-process: who sees which cases,
+the timeline of notes, assignments, transfers and status changes, search, bad requests."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import aiohttp
+
+from handoff.domain.cases import CaseCreated, CaseRequest
+from handoff.keys import DOMAIN
+from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN
+from tests.handoff.http.conftest import Gateway, get
+
+HEADERS = {"Origin": CONSOLE_ORIGIN}
+
+
+async def open_case(gateway: Gateway, department: str, topic: str = "Personalausweis", **more: Any) -> CaseCreated:
+    request = CaseRequest(
+        kind=more.pop("kind", "request"),
+        topic=topic,
+        description=more.pop("description", f"Bitte um Rückruf wegen {topic} ({uuid.uuid4().hex[:6]})"),
+        department=department,
+        contact_phone="+49 2345 987654",
+        consent=True,
+        **more,
+    )
+    created: CaseCreated = await gateway.server.app[DOMAIN].cases.open(request)
+    return created
+
+
+async def post(session: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    async with session.post(path, json=body, headers=HEADERS) as response:
+        return response.status, await response.json()
+
+
+async def test_agents_see_the_cases_of_their_departments_only(gateway: Gateway) -> None:
+    ours = await open_case(gateway, "buergeramt")
+    theirs = await open_case(gateway, "ordnungsamt", "Lärm")
+    anna, olga, sara = [await gateway.session(name) for name in ("anna", "olga", "sara")]
+    async with anna, olga, sara:
+        status, listed = await get(anna, "/api/cases")
+        references = [item["reference"] for item in listed["items"]]
+        assert status == 200 and ours.reference in references and theirs.reference not in references
+        item = next(i for i in listed["items"] if i["reference"] == ours.reference)
+        assert (item["status"], item["department_name"], item["kind"]) == ("new", "Bürgeramt", "request")
+        assert "contact_phone" not in item  # contact data only in the case itself
+        assert (await get(olga, f"/api/cases/{ours.reference}"))[0] == 404  # as if it did not exist
+        assert (await get(olga, "/api/cases/MS-2026-999999"))[0] == 404
+        assert (await get(olga, "/api/cases?department=buergeramt"))[0] == 403
+        status, everything = await get(sara, "/api/cases?status=all")
+        assert {ours.reference, theirs.reference} <= {i["reference"] for i in everything["items"]}
+
+
+async def test_a_case_is_worked_on_through_its_timeline(gateway: Gateway) -> None:
+    created = await open_case(gateway, "buergeramt")
+    path = f"/api/cases/{created.reference}"
+    anna = await gateway.session("anna")
+    async with anna:
+        status, opened = await get(anna, path)
+        assert status == 200 and opened["case"]["contact_phone"] == "+49 2345 987654"
+        assert [e["kind"] for e in opened["case"]["timeline"]] == ["created"]
+
+        status, body = await post(anna, f"{path}/assign", {"assignee_id": "me"})
+        assert status == 200 and body["case"]["assignee_name"] == "Anna Schmidt"
+        status, body = await post(anna, f"{path}/notes", {"text": "Rückruf morgen früh"})
+        assert status == 200
+        public = "Wir haben Ihnen einen Termin reserviert."
+        status, body = await post(anna, f"{path}/status", {"status": "in_progress", "public_text": public})
+        assert status == 200 and body["case"]["status"] == "in_progress"
+        status, body = await post(anna, f"{path}/transfer", {"department": "standesamt"})
+        assert status == 200 and body["case"]["department"] == "standesamt" and body["case"]["status"] == "new"
+        assert body["case"]["assignee_id"] is None
+
+        timeline = body["case"]["timeline"]
+        assert [e["kind"] for e in timeline] == ["created", "assigned", "note", "status", "transferred"]
+        note = timeline[2]
+        assert (note["text"], note["public"], note["actor_name"]) == ("Rückruf morgen früh", False, "Anna Schmidt")
+        assert timeline[3]["public"] and timeline[3]["text"] == public
+
+    citizen_view = await gateway.server.app[DOMAIN].cases.status(created.reference, created.access_key, "192.0.2.1")
+    assert citizen_view is not None and citizen_view.department_name == "Standesamt"
+    assert citizen_view.last_update == "Weitergeleitet an: Standesamt"  # never the internal note
+
+
+async def test_bad_changes_are_refused_with_a_clear_error(gateway: Gateway) -> None:
+    created = await open_case(gateway, "buergeramt")
+    path = f"/api/cases/{created.reference}"
+    anna = await gateway.session("anna")
+    async with anna:
+        for action, body, expected in (
+            ("status", {"status": "paused"}, (400, "invalid")),
+            ("status", {"status": 3}, (400, "invalid")),
+            ("notes", {"text": ""}, (400, "invalid")),
+            ("notes", {"text": "x\x00y"}, (400, "invalid")),
+            ("assign", {"assignee_id": 10_000}, (400, "invalid")),
+            ("assign", {"assignee_id": True}, (400, "invalid")),
+            ("transfer", {"department": "nowhere"}, (400, "invalid")),
+        ):
+            status, answer = await post(anna, f"{path}/{action}", body)
+            assert (status, answer["error"]) == expected, (action, body)
+        assert (await post(anna, f"{path}/status", {"status": "done", "public_text": "Erledigt."}))[0] == 200
+        status, answer = await post(anna, f"{path}/status", {"status": "waiting"})
+        assert (status, answer["error"]) == (409, "conflict")
+        elsewhere = {"Origin": ORIGIN}  # a page with the widget is not the console
+        async with anna.post(f"{path}/notes", json={"text": "von woanders"}, headers=elsewhere) as response:
+            assert response.status == 403
+        assert (await get(anna, "/api/cases?status=paused"))[0] == 400
+        assert (await get(anna, "/api/cases?q=" + "x" * 201))[0] == 400
+
+
+async def test_search_status_and_overdue_filters(gateway: Gateway) -> None:
+    marker = uuid.uuid4().hex[:10]
+    found = await open_case(gateway, "buergeramt", f"Sperrmüll {marker}")
+    done = await open_case(gateway, "buergeramt", f"Sperrmüll {marker} erledigt")
+    anna = await gateway.session("anna")
+    async with anna:
+        await post(anna, f"/api/cases/{done.reference}/status", {"status": "done"})
+        _, open_ones = await get(anna, f"/api/cases?q={marker}")
+        assert [i["reference"] for i in open_ones["items"]] == [found.reference]
+        _, all_ones = await get(anna, f"/api/cases?q={marker}&status=all")
+        assert {i["reference"] for i in all_ones["items"]} == {found.reference, done.reference}
+        _, by_number = await get(anna, f"/api/cases?q={found.reference}")
+        assert [i["reference"] for i in by_number["items"]] == [found.reference]
+        _, percent = await get(anna, "/api/cases?q=%25")  # a literal "%" matches nothing
+        assert percent["items"] == []
+        _, overdue = await get(anna, f"/api/cases?q={marker}&overdue=1")
+        assert overdue["items"] == []  # due in two working days
+        item = open_ones["items"][0]
+        assert item["overdue"] is False and item["due_at"] > item["created_at"]
