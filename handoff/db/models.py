@@ -48,6 +48,9 @@ class Conversation(Base):
     outcome: Mapped[Optional[str]] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    # a status question about this case waits for its proof (handoff/domain/case_status.py)
+    case_status_for: Mapped[Optional[str]] = mapped_column(String(32))
+    case_status_until: Mapped[Optional[dt.datetime]] = mapped_column()
 
     __table_args__ = (Index("ix_conversations_queue", "state", "department", "priority", "queued_at"),)
 

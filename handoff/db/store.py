@@ -125,6 +125,20 @@ class Store:
             await session.execute(select(User.id).where(User.id == agent.user_id).with_for_update())
             return (await session.scalars(statement)).one_or_none()
 
+    async def case_status_pending(self, conversation_id: str) -> Optional[str]:
+        """The case whose status question waits for its proof in this conversation, if any."""
+        async with self.sessions() as session:
+            row = (
+                await session.execute(
+                    select(Conversation.case_status_for, Conversation.case_status_until).where(
+                        Conversation.id == conversation_id
+                    )
+                )
+            ).one_or_none()
+        if row is None or row[0] is None or row[1] is None or aware(row[1]) < utcnow():  # type: ignore[operator]
+            return None
+        return str(row[0])
+
     async def update(self, conversation_id: str, **values: Any) -> None:
         async with self.sessions.begin() as session:
             await session.execute(update(Conversation).where(Conversation.id == conversation_id).values(**values))

@@ -11,6 +11,7 @@ from handoff.db.store import new_session_id
 from handoff.db.writer import ConversationMissing
 from handoff.domain import retention, states
 from handoff.domain.bot_turns import BotTurns
+from handoff.domain.case_status import CaseStatusQuestions, masked
 from handoff.domain.context import Context
 from handoff.domain.errors import Refused
 from handoff.domain.notices import CitizenWrote, Deleted, Notice, Outcome, QueueChanged, ToAgents, Typing
@@ -20,10 +21,11 @@ from handoff.domain.values import HandoffStatus, Receipt
 
 
 class Citizens:
-    def __init__(self, ctx: Context, queues: Queues, bot_turns: BotTurns) -> None:
+    def __init__(self, ctx: Context, queues: Queues, bot_turns: BotTurns, case_status: CaseStatusQuestions) -> None:
         self.ctx = ctx
         self.queues = queues
         self.bot_turns = bot_turns
+        self.case_status = case_status
 
     async def start_session(
         self, requested: Optional[str], known: Optional[Conversation] = None
@@ -61,9 +63,11 @@ class Citizens:
         crashed after the commit): then nobody has answered it yet. Idempotency holds after a
         failure too, not only after success."""
         data = {"page": message.page} if message.page else None
+        question = await self.case_status.question(conversation_id, message.text)
+        text = masked(message.text) if question is not None and question.proof is not None else message.text
         try:
             stored, created, routing = await self.ctx.store.add_message(
-                conversation_id, "citizen", message.text, data, client_id=message.client_id
+                conversation_id, "citizen", text, data, client_id=message.client_id
             )
         except ConversationMissing:  # deleted meanwhile
             raise Refused("no_session", "the conversation does not exist (any more)") from None
@@ -83,6 +87,8 @@ class Citizens:
             routing = Routing.of(reopened) if reopened is not None else routing
         if states.human_owns(routing.state):
             receipt.notices.append(ToAgents(routing, stored))
+        elif question is not None:  # the status of a case: answered here, never sent to Rasa
+            receipt.notices += await self.case_status.answer(routing, question, address)
         else:
             metadata = {  # the widget's customData, with page and language as the gateway checked them
                 **message.custom,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handoff.domain.agents import Agents
 from handoff.domain.bot_turns import BotTurns
+from handoff.domain.case_status import CaseStatusQuestions
 from handoff.domain.cases import Cases
 from handoff.domain.citizens import Citizens
 from handoff.domain.context import Context
@@ -20,7 +21,8 @@ class Domain:
         self.queues = Queues(ctx)
         self.live_help = LiveHelp(ctx, self.queues)
         self.bot_turns = BotTurns(ctx, self.live_help, publisher)
-        self.citizens = Citizens(ctx, self.queues, self.bot_turns)
-        self.agents = Agents(ctx, self.queues)
         self.cases = Cases(ctx)
+        self.case_status = CaseStatusQuestions(ctx, self.cases)
+        self.citizens = Citizens(ctx, self.queues, self.bot_turns, self.case_status)
+        self.agents = Agents(ctx, self.queues)
         self.housekeeping = Housekeeping(ctx, self.queues, publisher)

@@ -3,6 +3,35 @@
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    "case_status_proof": {
+        "de": "Gern sehe ich nach, wie weit der Vorgang {reference} ist. Bitte nennen Sie mir zur Sicherheit den "
+        "Zugangsschlüssel aus Ihrer Bestätigung (vier Gruppen aus je vier Zeichen) oder die E-Mail-Adresse, die Sie "
+        "bei Ihrem Anliegen angegeben haben.",
+        "en": "I will gladly look up {reference}. For your security, please give me the access key from your "
+        "confirmation (four groups of four characters) or the e-mail address you gave with your request.",
+    },
+    "case_status": {
+        "de": "Stand des Vorgangs {reference} ({department}): {status}. Eingegangen am {received}.{update}",
+        "en": "Status of {reference} ({department}): {status}. Received on {received}.{update}",
+    },
+    "case_status_update": {
+        "de": " Letzte Mitteilung vom {when}: {text}",
+        "en": " Latest update of {when}: {text}",
+    },
+    "case_status_unknown": {
+        "de": "Zu dieser Vorgangsnummer und diesem Nachweis habe ich keinen Vorgang gefunden. Bitte prüfen Sie beides: "
+        "Vorgangsnummer und Zugangsschlüssel stehen in Ihrer Bestätigung.",
+        "en": "I found no request for this reference and this proof. Please check both: the reference and the "
+        "access key are in your confirmation.",
+    },
+    "case_status_wait": {
+        "de": "Das waren zu viele Versuche. Bitte versuchen Sie es in einigen Minuten noch einmal.",
+        "en": "That were too many attempts. Please try again in a few minutes.",
+    },
+    "case_new": {"de": "eingegangen, noch nicht in Bearbeitung", "en": "received, not yet being worked on"},
+    "case_in_progress": {"de": "in Bearbeitung", "en": "being worked on"},
+    "case_waiting": {"de": "wartet auf Ihre Rückmeldung", "en": "waiting for your reply"},
+    "case_done": {"de": "erledigt", "en": "done"},
     "queued": {
         "de": "Sie sind in der Warteschlange: {department}. Position {position}, voraussichtliche Wartezeit etwa "
         "{minutes} Minuten. Sie können hier weiterschreiben; Ihre Nachrichten werden übernommen.",

@@ -1,4 +1,5 @@
-"""cases: requests, complaints and defect reports with reference numbers and a timeline; the mail outbox
+"""cases: requests, complaints and defect reports with reference numbers and a timeline; the mail
+outbox; a conversation's pending status question
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +18,9 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("case_status_for", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("case_status_until", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "case_counters",
         sa.Column("prefix", sa.String(length=8), nullable=False),
@@ -111,3 +115,6 @@ def downgrade() -> None:
             batch_op.drop_index(f"ix_cases_{index}")
     op.drop_table("cases")
     op.drop_table("case_counters")
+    with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_column("case_status_until")
+        batch_op.drop_column("case_status_for")
