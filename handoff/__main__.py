@@ -1,4 +1,4 @@
-"""python -m handoff [serve] | migrate | retention | users add|list|passwd|update|deactivate|activate
+"""python -m handoff [serve] | migrate | purge | users add|list|passwd|update|deactivate|activate
 
     python -m handoff                      run the gateway (settings from the environment)
     python -m handoff users add --username anna --name "Anna Schmidt" --role agent \\
@@ -148,26 +148,30 @@ async def update_user(store: Store, settings: Settings, args: argparse.Namespace
     return 0
 
 
-async def retention_command(settings: Settings, days: float) -> int:
-    if days <= 0:
-        print("retention is off (RETENTION_DAYS=0); nothing deleted")
-        return 0
+async def purge_command(settings: Settings, days: float) -> int:
+    """Everything past its retention period: conversations (``days``), done cases and complaints,
+    old mails. Prints counts, never content."""
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
         store = Store(engine)
         tracker = RasaTracker(settings.rasa_tracker_url) if settings.rasa_tracker_url else None
         try:
-            deleted = await retention.expire(store, days, tracker)
+            deleted = await retention.expire(store, days, tracker) if days > 0 else 0
             if tracker is not None:
                 await retention.run_jobs(store, tracker)  # also deletions that failed before
             pending = await store.pending_deletion_jobs()
+            cases = await retention.expire_cases(store, settings)
         finally:
             if tracker is not None:
                 await tracker.close()
     finally:
         await engine.dispose()
-    print(f"deleted {deleted} conversation(s) without activity for {days:g} days")
+    if days > 0:
+        print(f"deleted {deleted} conversation(s) without activity for {days:g} days")
+    else:
+        print("conversations are kept (RETENTION_DAYS=0)")
+    print("deleted " + ", ".join(f"{count} {name}" for name, count in cases.items()) if cases else "cases are kept")
     if pending:
         print(f"{pending} deletion(s) in Rasa's tracker still pending (retried automatically)")
     return 0
@@ -178,8 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the gateway (the default)")
     sub.add_parser("migrate", help="bring the database schema up to date")
-    expire = sub.add_parser("retention", help="delete conversations past the retention period now")
-    expire.add_argument("--days", type=float, help="override RETENTION_DAYS")
+    purge = sub.add_parser(
+        "purge",
+        aliases=["retention"],
+        help="delete now what is past its retention period: conversations, done cases and complaints, old mails",
+    )
+    purge.add_argument("--days", type=float, help="override RETENTION_DAYS (conversations)")
     users = sub.add_parser("users", help="manage agent, supervisor, editor and admin accounts")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add")
@@ -216,8 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         return asyncio.run(users_command(settings, args))
-    if args.command == "retention":
-        return asyncio.run(retention_command(settings, args.days if args.days is not None else settings.retention_days))
+    if args.command in ("purge", "retention"):
+        return asyncio.run(purge_command(settings, args.days if args.days is not None else settings.retention_days))
     app = create_app(settings)
     # Long-lived objects (the KB, its search index, modules) need no cyclic garbage collection
     # on every relayed message: freeze them and collect young objects less often.

@@ -109,6 +109,10 @@ class Settings:
     history_limit: int = 500
     retention_days: float = 90.0  # conversations without activity are deleted after this (0: keep)
     rasa_tracker_url: Optional[str] = None  # Rasa's tracker database, to delete conversations there too
+    # cases are kept after they are done (their chat copy, e-mails and attachments with them)
+    case_retention_days: float = 365.0
+    complaint_retention_days: float = 1095.0  # three years: the usual limitation period (BGB § 195)
+    mail_retention_days: float = 90.0  # the outbox's copy of a sent (or given-up) e-mail
     # e-mail to citizens (cases); without SMTP_HOST mails wait in the outbox
     smtp_host: Optional[str] = None
     smtp_port: int = 587
@@ -170,6 +174,9 @@ class Settings:
             cookie_secure=(env.get("COOKIE_SECURE", "").lower() in ("1", "true", "yes")),
             sweep_interval_seconds=_float(env, "SWEEP_INTERVAL_SECONDS", defaults.sweep_interval_seconds, 0.05),
             retention_days=_float(env, "RETENTION_DAYS", defaults.retention_days, 0.0),
+            case_retention_days=_float(env, "CASE_RETENTION_DAYS", defaults.case_retention_days, 0.0),
+            complaint_retention_days=_float(env, "COMPLAINT_RETENTION_DAYS", defaults.complaint_retention_days, 0.0),
+            mail_retention_days=_float(env, "MAIL_RETENTION_DAYS", defaults.mail_retention_days, 0.0),
             rasa_tracker_url=env.get("RASA_TRACKER_URL") or None,
             **_mail(env, defaults),
         )

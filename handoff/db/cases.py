@@ -13,13 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from handoff.accounts.identity import Identity, identity_of
-from handoff.db.models import Case, CaseCounter, CaseEvent, User, utcnow
+from handoff.db.models import Case, CaseCounter, CaseEvent, OutgoingMail, User, utcnow
 from handoff.mail import outbox
 from handoff.mail.messages import Mail
 
@@ -117,6 +117,11 @@ class CaseStore:
         async with self.sessions() as session:
             return (await session.scalars(select(Case).where(Case.reference == reference))).one_or_none()
 
+    async def of_conversation(self, conversation_id: str) -> list[Case]:
+        async with self.sessions() as session:
+            query = select(Case).where(Case.conversation_id == conversation_id).order_by(Case.id)
+            return list((await session.scalars(query)).all())
+
     async def get(self, case_id: int) -> Optional[Case]:
         async with self.sessions() as session:
             return await session.get(Case, case_id)
@@ -188,6 +193,38 @@ class CaseStore:
     async def add_event(self, case_id: int, event: NewEvent) -> None:
         async with self.sessions.begin() as session:
             session.add_all(_event_rows(case_id, [event], utcnow()))
+
+    async def delete_done(self, kinds: Sequence[str], closed_before: dt.datetime) -> list[str]:
+        """Delete cases of ``kinds`` done before ``closed_before`` with their timeline and mails;
+        returns their reference numbers."""
+        async with self.sessions.begin() as session:
+            return list(
+                (
+                    await session.scalars(
+                        delete(Case)
+                        .where(Case.kind.in_(kinds), Case.status == "done", Case.closed_at < closed_before)
+                        .returning(Case.reference)
+                    )
+                ).all()
+            )
+
+    async def delete(self, case_id: int) -> bool:
+        """Delete one case with its timeline and mails (Art. 17)."""
+        async with self.sessions.begin() as session:
+            return (
+                await session.execute(delete(Case).where(Case.id == case_id).returning(Case.id))
+            ).first() is not None
+
+    async def mails(self, case_id: int) -> list[OutgoingMail]:
+        async with self.sessions() as session:
+            query = select(OutgoingMail).where(OutgoingMail.case_id == case_id).order_by(OutgoingMail.id)
+            return list((await session.scalars(query)).all())
+
+    async def forget_mails(self, before: dt.datetime) -> int:
+        """Delete the outbox's copies of mails sent or given up before ``before``."""
+        async with self.sessions.begin() as session:
+            done = or_(OutgoingMail.sent_at < before, OutgoingMail.failed_at < before)
+            return len((await session.scalars(delete(OutgoingMail).where(done).returning(OutgoingMail.id))).all())
 
     async def set_status(
         self, case_id: int, status: str, allowed_from: Sequence[str], event: NewEvent

@@ -1,7 +1,7 @@
 """What every gateway process does every few seconds: return the chats of agents gone longer than
 the grace period to the head of their queue, finish deletions in Rasa's tracker, and once an
-hour delete conversations past the retention period. While Redis cannot be read nobody counts
-as gone: unknown is not absent."""
+hour delete conversations, done cases and old mails past their retention periods. While Redis
+cannot be read nobody counts as gone: unknown is not absent."""
 
 from __future__ import annotations
 
@@ -33,9 +33,11 @@ class Housekeeping:
         await self.ctx.presence.heartbeat()
         if self.ctx.tracker is not None:
             await retention.run_jobs(self.ctx.store, self.ctx.tracker)
-        if self.ctx.settings.retention_days > 0 and time.monotonic() >= self._next_retention:
+        if time.monotonic() >= self._next_retention:
             self._next_retention = time.monotonic() + RETENTION_INTERVAL_SECONDS
-            await retention.expire(self.ctx.store, self.ctx.settings.retention_days, self.ctx.tracker)
+            if self.ctx.settings.retention_days > 0:
+                await retention.expire(self.ctx.store, self.ctx.settings.retention_days, self.ctx.tracker)
+            await retention.expire_cases(self.ctx.store, self.ctx.settings)
         try:
             await self._requeue_orphans()
         except PresenceUnknown:

@@ -1,5 +1,7 @@
 """Data protection: conversations are kept for a limited time, and deleting one deletes it
 everywhere — the gateway's transcript and Rasa's tracker events (handoff/rasa/tracker.py).
+Cases are kept per kind after they are done (``expire_cases``); a case keeps its own copy of
+its chat, so the chat's retention does not shorten the case's.
 
 Deleting is durable: the gateway's rows and a deletion job for Rasa's copy go in one transaction, the job
 runs at once and is retried until it succeeds (Rasa's database may be down), and it runs once
@@ -16,6 +18,7 @@ from typing import Optional, Sequence
 from handoff.db.models import utcnow
 from handoff.db.store import Store
 from handoff.rasa.tracker import RasaTracker
+from handoff.settings import Settings
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -78,3 +81,22 @@ async def expire(store: Store, days: float, tracker: Optional[RasaTracker], now:
         await store.audit(None, "retention_deleted", None, {"conversations": total, "days": days})
         logger.info("retention: deleted %d conversations without activity for %s days", total, days)
     return total
+
+
+async def expire_cases(store: Store, settings: Settings, now: Optional[dt.datetime] = None) -> dict[str, int]:
+    """Delete cases done longer ago than their kind's retention (with their timeline, the chat copy
+    and their mails), and the outbox's copies of old mails. Logs and audits counts, never content."""
+    moment = now or utcnow()
+    counts: dict[str, int] = {}
+    for name, kinds, days in (
+        ("cases", ("request", "defect"), settings.case_retention_days),
+        ("complaints", ("complaint",), settings.complaint_retention_days),
+    ):
+        if days > 0:
+            counts[name] = len(await store.cases.delete_done(kinds, moment - dt.timedelta(days=days)))
+    if settings.mail_retention_days > 0:
+        counts["mails"] = await store.cases.forget_mails(moment - dt.timedelta(days=settings.mail_retention_days))
+    if any(counts.values()):
+        await store.audit(None, "retention_deleted_cases", None, counts)
+        logger.info("retention: deleted %s", ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return counts

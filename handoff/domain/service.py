@@ -13,6 +13,7 @@ from handoff.domain.housekeeping import Housekeeping
 from handoff.domain.live_help import LiveHelp
 from handoff.domain.notices import Publisher
 from handoff.domain.queues import Queues
+from handoff.domain.subject_rights import SubjectRights
 
 
 class Domain:
@@ -23,6 +24,7 @@ class Domain:
         self.bot_turns = BotTurns(ctx, self.live_help, publisher)
         self.cases = Cases(ctx)
         self.case_status = CaseStatusQuestions(ctx, self.cases)
+        self.subject_rights = SubjectRights(ctx, self.cases)
         self.citizens = Citizens(ctx, self.queues, self.bot_turns, self.case_status)
         self.agents = Agents(ctx, self.queues)
         self.housekeeping = Housekeeping(ctx, self.queues, publisher)

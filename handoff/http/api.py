@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from handoff.http import cases, conversations, knowledge, login
+from handoff.http import admin, cases, conversations, knowledge, login
 from handoff.http.common import Handler
 from handoff.http.openapi import openapi_document
 
@@ -26,6 +26,10 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/api/cases/{reference}/notes", cases.add_note),
     ("POST", "/api/cases/{reference}/assign", cases.assign),
     ("POST", "/api/cases/{reference}/transfer", cases.transfer),
+    ("GET", "/api/admin/cases/{reference}/export", admin.export_case),
+    ("DELETE", "/api/admin/cases/{reference}", admin.delete_case),
+    ("GET", "/api/admin/conversations/{conversation_id}/export", admin.export_conversation),
+    ("DELETE", "/api/admin/conversations/{conversation_id}", admin.delete_conversation),
 ]
 
 

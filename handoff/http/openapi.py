@@ -349,6 +349,42 @@ def openapi_document() -> dict[str, Any]:
                     ),
                 )
             },
+            "/api/admin/cases/{reference}/export": {
+                "get": {
+                    "summary": "Art. 15: everything stored about a case, as a JSON download (admins)",
+                    "security": [{"session": []}],
+                    "parameters": [reference],
+                    "responses": {
+                        "200": {"description": "the case, its timeline and mails"},
+                        "404": _error(),
+                        **protected,
+                    },
+                }
+            },
+            "/api/admin/cases/{reference}": {
+                "delete": {
+                    "summary": "Art. 17: delete a case with its timeline, mails and chat (admins)",
+                    "security": [{"session": []}],
+                    "parameters": [reference],
+                    "responses": {"200": {"description": "deleted"}, "404": _error(), **protected},
+                }
+            },
+            "/api/admin/conversations/{conversation_id}/export": {
+                "get": {
+                    "summary": "Art. 15: a conversation with every message and note, as a JSON download (admins)",
+                    "security": [{"session": []}],
+                    "parameters": [conversation_id],
+                    "responses": {"200": {"description": "the conversation"}, "404": _error(), **protected},
+                }
+            },
+            "/api/admin/conversations/{conversation_id}": {
+                "delete": {
+                    "summary": "Art. 17: delete a conversation here and in Rasa's tracker (admins)",
+                    "security": [{"session": []}],
+                    "parameters": [conversation_id],
+                    "responses": {"200": {"description": "deleted"}, "404": _error(), **protected},
+                }
+            },
             "/healthz": {"get": {"summary": "The process is alive", "responses": {"200": {"description": "OK"}}}},
             "/readyz": {
                 "get": {

@@ -326,3 +326,21 @@ async def _close_clients() -> AsyncIterator[None]:
     """Every Socket.IO client a test opened is closed after it, also when the test failed."""
     yield
     await dispose_all()
+
+
+def handoff_command(database_url: str, *args: str, stdin: str = "", **environment: str) -> str:
+    """`python -m handoff ...` against a database, as an administrator would run it; its output.
+    The command must succeed."""
+    env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL="", PYTHONPATH=str(ROOT), **environment)
+    result = subprocess.run(
+        [sys.executable, "-m", "handoff", *args],
+        input=stdin,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout + result.stderr

@@ -4,9 +4,6 @@ console's own origins, and the secure cookie."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from typing import Any, Callable
 
@@ -15,8 +12,7 @@ import pytest
 import socketio
 
 from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN, Agent, Citizen, client, dispose, expect_refused, login
-from tests.handoff.conftest import PASSWORD, Gateway
-from tools.stack import ROOT
+from tests.handoff.conftest import PASSWORD, Gateway, handoff_command
 
 pytestmark = [pytest.mark.stack, pytest.mark.usefixtures("office_open")]
 CLOSED_WITHIN = 10.0  # seconds; the gateways check open sockets every 0.5 s in the tests
@@ -24,19 +20,7 @@ CLOSED_WITHIN = 10.0  # seconds; the gateways check open sockets every 0.5 s in 
 
 def users(gateway: Gateway, *args: str, password: str = PASSWORD) -> str:
     """`python -m handoff users ...` against the gateway's database, as an administrator would."""
-    env = dict(os.environ, DATABASE_URL=gateway.database_url, REDIS_URL="", PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [sys.executable, "-m", "handoff", "users", *args],
-        input=password + "\n",
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return handoff_command(gateway.database_url, "users", *args, stdin=password + "\n")
 
 
 def new_agent(gateway: Gateway, departments: str = "buergerservice,buergeramt", role: str = "agent") -> str:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from tests.handoff.clients import Citizen
-from tests.handoff.conftest import Gateway
-from tools.stack import ROOT, Stack
+from tests.handoff.conftest import Gateway, handoff_command
+from tools.stack import Stack
 
 pytestmark = pytest.mark.stack
 
@@ -72,26 +69,14 @@ async def test_retention_deletes_old_conversations(
     recent_id = conversation_id_of(database, "Neue Frage zum Reisepass, bitte")
     with sqlite3.connect(database) as db:
         db.execute("UPDATE conversations SET last_activity_at = '2026-01-01 00:00:00' WHERE id = ?", (old_id,))
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+    output = await asyncio.to_thread(
+        handoff_command,
+        f"sqlite+aiosqlite:///{database}",
+        "purge",
         RETENTION_DAYS="90",
-        REDIS_URL="",
         RASA_TRACKER_URL=f"sqlite+aiosqlite:///{tracker}",
-        PYTHONPATH=str(ROOT),
     )
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "handoff", "retention"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "deleted 1 conversation(s)" in result.stdout
+    assert "deleted 1 conversation(s)" in output
     with sqlite3.connect(database) as db:
         remaining = {row[0] for row in db.execute("SELECT id FROM conversations")}
     assert old_id not in remaining and recent_id in remaining
