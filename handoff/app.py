@@ -46,6 +46,7 @@ from handoff.keys import (
     SIO,
     STORE,
 )
+from handoff.mail.inbound import start_listener
 from handoff.mail.outbox import Outbox
 from handoff.mail.sender import SmtpSender
 from handoff.rasa.client import RasaClient
@@ -128,9 +129,12 @@ async def domain_ctx(app: web.Application) -> AsyncIterator[None]:
             asyncio.create_task(every(settings.session_check_seconds, agents.check_logins, "login check")),
             asyncio.create_task(outbox.run(settings.mail_interval_seconds)),
         ]
+        inbound = await start_listener(ctx) if settings.inbound_smtp_port else None
         try:
             yield
         finally:
+            if inbound is not None:
+                inbound.close()
             for task in app[BACKGROUND]:
                 task.cancel()
             for task in app[BACKGROUND]:

@@ -122,6 +122,10 @@ class Settings:
     smtp_timeout: float = 10.0
     mail_from: str = ""
     mail_interval_seconds: float = 5.0  # how often the outbox is looked at (a new mail wakes it at once)
+    mail_reply_to: str = ""  # antwort@musterstadt.de: replies go to antwort+<case token>@musterstadt.de
+    inbound_smtp_host: str = "127.0.0.1"
+    inbound_smtp_port: int = 0  # the listener for citizens' replies (0: off)
+    inbound_max_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> Settings:
@@ -185,8 +189,14 @@ class Settings:
 def _mail(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
     host = env.get("SMTP_HOST") or None
     sender = env.get("MAIL_FROM", "").strip()
-    if host and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}", sender):
+    address = r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}"
+    if host and not re.fullmatch(address, sender):
         raise SettingsError("MAIL_FROM must be an e-mail address like chat@musterstadt.de when SMTP_HOST is set")
+    reply_to = env.get("MAIL_REPLY_TO", "").strip()
+    if reply_to and (not re.fullmatch(address, reply_to) or "+" in reply_to.split("@")[0]):
+        raise SettingsError("MAIL_REPLY_TO must be an address without '+' like antwort@musterstadt.de")
+    if _int(env, "INBOUND_SMTP_PORT", 0, 0) and not reply_to:
+        raise SettingsError("INBOUND_SMTP_PORT needs MAIL_REPLY_TO: the address citizens' replies go to")
     return {
         "smtp_host": host,
         "smtp_port": _int(env, "SMTP_PORT", defaults.smtp_port, 1),
@@ -196,4 +206,8 @@ def _mail(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "smtp_timeout": _float(env, "SMTP_TIMEOUT", defaults.smtp_timeout, 0.1),
         "mail_from": sender,
         "mail_interval_seconds": _float(env, "MAIL_INTERVAL_SECONDS", defaults.mail_interval_seconds, 0.05),
+        "mail_reply_to": reply_to,
+        "inbound_smtp_host": env.get("INBOUND_SMTP_HOST") or defaults.inbound_smtp_host,
+        "inbound_smtp_port": _int(env, "INBOUND_SMTP_PORT", 0, 0),
+        "inbound_max_bytes": _int(env, "INBOUND_MAX_BYTES", defaults.inbound_max_bytes, 1024),
     }

@@ -10,6 +10,7 @@ unique without retries, and a failed creation gives its number back.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
@@ -19,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from handoff.accounts.identity import Identity, identity_of
-from handoff.db.models import Case, CaseCounter, CaseEvent, OutgoingMail, User, utcnow
+from handoff.db.models import Case, CaseCounter, CaseEvent, InboundMail, OutgoingMail, User, utcnow
 from handoff.mail import outbox
 from handoff.mail.messages import Mail
 
@@ -99,6 +100,7 @@ class CaseStore:
                 contact_phone=new.contact_phone,
                 language=new.language,
                 access_key_hash=new.access_key_hash,
+                reply_token=secrets.token_hex(16),
                 consent_at=new.consent_at,
                 created_at=new.received_at,
                 updated_at=new.received_at,
@@ -116,6 +118,26 @@ class CaseStore:
     async def by_reference(self, reference: str) -> Optional[Case]:
         async with self.sessions() as session:
             return (await session.scalars(select(Case).where(Case.reference == reference))).one_or_none()
+
+    async def by_reply_token(self, token: str) -> Optional[Case]:
+        async with self.sessions() as session:
+            return (await session.scalars(select(Case).where(Case.reply_token == token))).one_or_none()
+
+    async def by_mail(self, message_id: str) -> Optional[Case]:
+        """The case one of whose mails had this Message-ID."""
+        async with self.sessions() as session:
+            query = select(Case).join(OutgoingMail, OutgoingMail.case_id == Case.id)
+            return (await session.scalars(query.where(OutgoingMail.message_id == message_id))).first()
+
+    async def unassigned_mail(
+        self, department: str, sender: str, subject: str, body: str, message_id: Optional[str]
+    ) -> None:
+        async with self.sessions.begin() as session:
+            session.add(
+                InboundMail(
+                    department=department, from_address=sender, subject=subject, body=body, message_id=message_id
+                )
+            )
 
     async def of_conversation(self, conversation_id: str) -> list[Case]:
         async with self.sessions() as session:
@@ -189,6 +211,14 @@ class CaseStore:
         async with self.sessions() as session:
             rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
             return {user_id: name for user_id, name in rows}
+
+    async def send_mail(self, case_id: int, mail: Mail, event: NewEvent) -> None:
+        """Queue ``mail`` for the case and note it on the timeline, in one transaction."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            outbox.queue(session, mail, case_id)
+            session.add_all(_event_rows(case_id, [event], now))
+            await session.execute(update(Case).where(Case.id == case_id).values(updated_at=now))
 
     async def add_event(self, case_id: int, event: NewEvent) -> None:
         async with self.sessions.begin() as session:

@@ -161,6 +161,8 @@ class Case(Base):
     contact_phone: Mapped[Optional[str]] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(8), default="de")
     access_key_hash: Mapped[str] = mapped_column(String(64))
+    # in the reply address of its mails (antwort+<token>@…): a citizen's reply finds its case
+    reply_token: Mapped[str] = mapped_column(String(32), unique=True)
     consent_at: Mapped[Optional[dt.datetime]] = mapped_column()  # consent to store the contact data
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -211,6 +213,8 @@ class OutgoingMail(Base):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    reply_to: Mapped[Optional[str]] = mapped_column(String(254))  # the case's reply address
+    in_reply_to: Mapped[Optional[str]] = mapped_column(String(255))  # the citizen's mail it answers
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
@@ -218,6 +222,22 @@ class OutgoingMail(Base):
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column()
     failed_at: Mapped[Optional[dt.datetime]] = mapped_column()  # gave up after MAX_ATTEMPTS
     last_error: Mapped[Optional[str]] = mapped_column(String(200))  # the kind of error, never content
+
+
+class InboundMail(Base):
+    """An e-mail that reached the gateway's inbound SMTP listener and matched no case: kept for a
+    department's unassigned mail (the default department's until someone moves it), never dropped."""
+
+    __tablename__ = "inbound_mail"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    from_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[Optional[str]] = mapped_column(String(255))
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))  # once moved
 
 
 def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:

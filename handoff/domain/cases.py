@@ -142,6 +142,7 @@ class Cases:
                 due,
                 checked.language,
                 self._mail_domain(),
+                self._reply_address(case),
             )
 
         case = await self.ctx.store.cases.create(
@@ -173,6 +174,40 @@ class Cases:
         return CaseCreated(
             case.reference, access_key, department.id, department.display_name(checked.language), case.due_at
         )
+
+    def _reply_address(self, case: Case) -> Optional[str]:
+        """Where the citizen's answer goes: the case's own address with MAIL_REPLY_TO (matched by
+        the inbound listener), else no Reply-To (answers to MAIL_FROM match by In-Reply-To)."""
+        reply_to = self.ctx.settings.mail_reply_to
+        return mails.reply_address(reply_to, case.reply_token) if reply_to else None
+
+    async def reply_by_mail(self, agent: Identity, reference: str, text: str) -> Case:
+        """An agent's answer to the citizen by e-mail: queued in the outbox (with the case's reply
+        address, threaded to the citizen's last mail) and kept on the timeline, public."""
+        body = text.strip()
+        if not body or len(body) > MAX_DESCRIPTION_CHARS:
+            raise Refused("invalid", f"an answer has 1 to {MAX_DESCRIPTION_CHARS} characters")
+        case = await self.case_for(agent, reference)
+        if not case.contact_email or case.consent_at is None:
+            raise Refused("no_contact", "the citizen gave no e-mail address for this case")
+        events = await self.ctx.store.cases.events(case.id)
+        last_in = next((e for e in reversed(events) if e.kind == "mail_in" and e.data), None)
+        mail = mails.reply(
+            self.ctx.department(case.department),
+            case.contact_email,
+            case.reference,
+            body,
+            agent.display_name,
+            case.language,
+            self._mail_domain(),
+            self._reply_address(case),
+            (last_in.data or {}).get("message_id") if last_in else None,
+        )
+        event = NewEvent("mail_out", body, public=True, actor_id=agent.user_id, data={"subject": mail.subject})
+        await self.ctx.store.cases.send_mail(case.id, mail, event)
+        if self.ctx.outbox is not None:
+            self.ctx.outbox.wake.set()
+        return case
 
     def _mail_domain(self) -> str:
         """The domain of the gateway's Message-IDs: MAIL_FROM's, else the city's web site's."""

@@ -26,6 +26,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/api/cases/{reference}/notes", cases.add_note),
     ("POST", "/api/cases/{reference}/assign", cases.assign),
     ("POST", "/api/cases/{reference}/transfer", cases.transfer),
+    ("POST", "/api/cases/{reference}/reply", cases.reply),
     ("GET", "/api/admin/cases/{reference}/export", admin.export_case),
     ("DELETE", "/api/admin/cases/{reference}", admin.delete_case),
     ("GET", "/api/admin/conversations/{conversation_id}/export", admin.export_conversation),

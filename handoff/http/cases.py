@@ -103,3 +103,13 @@ async def transfer(request: web.Request, identity: Identity) -> web.Response:
         identity, request.match_info["reference"], _text(body, "department")
     )
     return await _details(request, identity, changed)
+
+
+@requires(CONSOLE_ROLES)
+async def reply(request: web.Request, identity: Identity) -> web.Response:
+    """Answer the citizen by e-mail (the outbox sends it; the timeline keeps it)."""
+    body = await read_json(request)
+    changed = await request.app[DOMAIN].cases.reply_by_mail(
+        identity, request.match_info["reference"], _text(body, "text")
+    )
+    return await _details(request, identity, changed)

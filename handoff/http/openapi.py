@@ -347,6 +347,12 @@ def openapi_document() -> dict[str, Any]:
                         "Pass the case to another department (new there, due after its service level)",
                         {"department": {"type": "string"}},
                     ),
+                    (
+                        "reply",
+                        "Answer the citizen by e-mail (queued in the outbox, kept on the timeline); "
+                        "no_contact without an e-mail address",
+                        {"text": {"type": "string", "maxLength": 4000}},
+                    ),
                 )
             },
             "/api/admin/cases/{reference}/export": {

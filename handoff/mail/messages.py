@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from email.utils import make_msgid
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 from kb.hours import day_name
@@ -21,6 +22,16 @@ class Mail:
     subject: str
     body: str
     message_id: str
+    reply_to: Optional[str] = None  # the case's reply address: the citizen's answer finds its case
+    in_reply_to: Optional[str] = None  # the Message-ID of the citizen's mail this one answers
+
+
+def reply_address(reply_to: str, token: str) -> Optional[str]:
+    """``antwort@musterstadt.de`` and a case's token: ``antwort+<token>@musterstadt.de``."""
+    if "@" not in reply_to:
+        return None
+    local, domain = reply_to.rsplit("@", 1)
+    return f"{local}+{token}@{domain}"
 
 
 CONFIRMATION = {
@@ -61,6 +72,7 @@ def confirmation(
     due: dt.datetime,
     language: str,
     sender_domain: str,
+    reply_to: Optional[str] = None,
 ) -> Mail:
     """The confirmation of a new case for the citizen who gave an e-mail address."""
     subject, body = CONFIRMATION.get(language, CONFIRMATION["de"])
@@ -76,7 +88,42 @@ def confirmation(
         "due": _day((due.astimezone(zone) - dt.timedelta(minutes=1)).date(), language),
         "website": city.website,
     }
-    return Mail(to_address, subject.format(**values), body.format(**values), make_msgid("case", sender_domain))
+    return Mail(
+        to_address, subject.format(**values), body.format(**values), make_msgid("case", sender_domain), reply_to
+    )
+
+
+REPLY = {
+    "de": (
+        "Ihr Anliegen {reference}",
+        "{text}\n\nMit freundlichen Grüßen\n{agent}\n{department}\n\nVorgangsnummer: {reference}\n",
+    ),
+    "en": ("Your request {reference}", "{text}\n\nKind regards\n{agent}\n{department}\n\nReference: {reference}\n"),
+}
+
+
+def reply(
+    department: Department,
+    to_address: str,
+    reference: str,
+    text: str,
+    agent: str,
+    language: str,
+    sender_domain: str,
+    reply_to: Optional[str] = None,
+    in_reply_to: Optional[str] = None,
+) -> Mail:
+    """An agent's answer to the citizen of a case, signed with the agent's name and department."""
+    subject, body = REPLY.get(language, REPLY["de"])
+    values = {"reference": reference, "text": text, "agent": agent, "department": department.display_name(language)}
+    return Mail(
+        to_address,
+        subject.format(**values),
+        body.format(**values),
+        make_msgid("case", sender_domain),
+        reply_to,
+        in_reply_to,
+    )
 
 
 def _day(day: dt.date, language: str) -> str:

@@ -47,6 +47,8 @@ def queue(session: AsyncSession, mail: Mail, case_id: Optional[int] = None) -> N
             subject=mail.subject,
             body=mail.body,
             message_id=mail.message_id,
+            reply_to=mail.reply_to,
+            in_reply_to=mail.in_reply_to,
         )
     )
 
@@ -82,7 +84,10 @@ class Outbox:
             if mail is None:
                 continue  # another process took it
             try:
-                await self.sender.send(Mail(mail.to_address, mail.subject, mail.body, mail.message_id), utcnow())
+                outgoing = Mail(
+                    mail.to_address, mail.subject, mail.body, mail.message_id, mail.reply_to, mail.in_reply_to
+                )
+                await self.sender.send(outgoing, utcnow())
             except MailFailed as error:
                 failed += 1
                 await self._failed(mail, str(error))

@@ -31,6 +31,11 @@ class SmtpSender:
         message["Subject"] = mail.subject
         message["Date"] = format_datetime(now)
         message["Message-ID"] = mail.message_id
+        if mail.reply_to:
+            message["Reply-To"] = mail.reply_to
+        if mail.in_reply_to:
+            message["In-Reply-To"] = mail.in_reply_to
+            message["References"] = mail.in_reply_to
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(mail.body)
         return message

@@ -218,6 +218,8 @@ def test_settings_from_the_environment() -> None:
         ({"SMTP_HOST": "mail.musterstadt.de", "MAIL_FROM": "chat"}, "MAIL_FROM"),
         ({"SMTP_PASSWORD": "change-me-smtp"}, "SMTP_PASSWORD still contains the placeholder"),
         ({"SMTP_PORT": "0"}, "SMTP_PORT"),
+        ({"MAIL_REPLY_TO": "antwort+x@musterstadt.de"}, "MAIL_REPLY_TO must be an address without"),
+        ({"INBOUND_SMTP_PORT": "2525"}, "INBOUND_SMTP_PORT needs MAIL_REPLY_TO"),
     ]:
         with pytest.raises(SettingsError, match=message):
             Settings.from_env(bad)

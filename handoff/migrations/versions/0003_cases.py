@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("contact_phone", sa.String(length=40), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("access_key_hash", sa.String(length=64), nullable=False),
+        sa.Column("reply_token", sa.String(length=32), nullable=False),
         sa.Column("consent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -53,6 +54,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("reference"),
+        sa.UniqueConstraint("reply_token"),
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cases_status"), ["status"], unique=False)
@@ -86,6 +88,8 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("message_id", sa.String(length=255), nullable=False),
+        sa.Column("reply_to", sa.String(length=254), nullable=True),
+        sa.Column("in_reply_to", sa.String(length=255), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
@@ -100,9 +104,29 @@ def upgrade() -> None:
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_mail_outbox_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mail_outbox_next_attempt_at"), ["next_attempt_at"], unique=False)
+    op.create_table(
+        "inbound_mail",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("department", sa.String(length=64), nullable=False),
+        sa.Column("from_address", sa.String(length=254), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("message_id", sa.String(length=255), nullable=True),
+        sa.Column("case_id", BIG_ID, nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("inbound_mail", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_inbound_mail_received_at"), ["received_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inbound_mail_department"), ["department"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inbound_mail", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inbound_mail_department"))
+        batch_op.drop_index(batch_op.f("ix_inbound_mail_received_at"))
+    op.drop_table("inbound_mail")
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mail_outbox_next_attempt_at"))
         batch_op.drop_index(batch_op.f("ix_mail_outbox_case_id"))

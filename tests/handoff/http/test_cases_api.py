@@ -129,3 +129,19 @@ async def test_search_status_and_overdue_filters(gateway: Gateway) -> None:
         assert overdue["items"] == []  # due in two working days
         item = open_ones["items"][0]
         assert item["overdue"] is False and item["due_at"] > item["created_at"]
+
+
+async def test_an_answer_by_mail_is_queued_and_on_the_timeline(gateway: Gateway) -> None:
+    by_phone = await open_case(gateway, "buergeramt")
+    by_mail = await open_case(gateway, "buergeramt", contact_email="erika.mustermann@example.org")
+    anna = await gateway.session("anna")
+    async with anna:
+        status, answer = await post(anna, f"/api/cases/{by_phone.reference}/reply", {"text": "Hallo"})
+        assert (status, answer["error"]) == (400, "no_contact")
+        text = "Ihr Termin ist am Montag um 9 Uhr."
+        status, answer = await post(anna, f"/api/cases/{by_mail.reference}/reply", {"text": text})
+        assert status == 200
+        sent = [e for e in answer["case"]["timeline"] if e["kind"] == "mail_out"]
+        assert sent[-1]["text"] == text and sent[-1]["public"] and sent[-1]["actor_name"] == "Anna Schmidt"
+    outbox = gateway.server.app[DOMAIN].ctx.outbox
+    assert outbox is not None and await outbox.pending() >= 2  # no SMTP_HOST here: the mails wait
