@@ -103,7 +103,8 @@ test: envs system-deps $(MODEL) $(WIDGET_VENDOR)
 # Most gateway behaviour in-process against SQLite and the stub bot: for the edit-test loop.
 test-fast: $(APP)/.installed
 	$(APP_PY) -m pytest -q tests/handoff/domain tests/handoff/http tests/handoff/test_units.py \
-		tests/handoff/test_inprocess.py tests/handoff/test_store.py tests/handoff/test_writer.py
+		tests/handoff/test_inprocess.py tests/handoff/test_store.py tests/handoff/test_writer.py \
+		tests/handoff/test_images.py
 
 # Rasa's own test of the dialogue: tests/stories, predicted intents and actions must all match.
 rasa-test: $(MODEL)

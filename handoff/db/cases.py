@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from handoff.accounts.identity import Identity, identity_of
-from handoff.db.models import Case, CaseCounter, CaseEvent, InboundMail, OutgoingMail, User, utcnow
+from handoff.db.models import Attachment, Case, CaseCounter, CaseEvent, InboundMail, OutgoingMail, User, utcnow
 from handoff.mail import outbox
 from handoff.mail.messages import Mail
 
@@ -130,14 +130,49 @@ class CaseStore:
             return (await session.scalars(query.where(OutgoingMail.message_id == message_id))).first()
 
     async def unassigned_mail(
-        self, department: str, sender: str, subject: str, body: str, message_id: Optional[str]
+        self,
+        department: str,
+        sender: str,
+        subject: str,
+        body: str,
+        message_id: Optional[str],
+        files: Sequence[NewFile] = (),
     ) -> None:
         async with self.sessions.begin() as session:
-            session.add(
-                InboundMail(
-                    department=department, from_address=sender, subject=subject, body=body, message_id=message_id
-                )
+            mail = InboundMail(
+                department=department, from_address=sender, subject=subject, body=body, message_id=message_id
             )
+            session.add(mail)
+            await session.flush()
+            session.add_all(_attachment_rows(files, inbound_mail_id=mail.id))
+
+    async def add_mail_in(self, case_id: int, event: NewEvent, files: Sequence[NewFile]) -> list[int]:
+        """A citizen's mail on the case's timeline with its (cleaned) pictures; their ids."""
+        async with self.sessions.begin() as session:
+            rows = _attachment_rows(files, case_id=case_id)
+            session.add_all(rows)
+            await session.flush()
+            ids = [row.id for row in rows]
+            listed = [
+                {"id": i, "filename": f.filename, "content_type": f.content_type}
+                for i, f in zip(ids, files, strict=True)
+            ]
+            data = dict(event.data or {}, attachments=listed)
+            session.add_all(
+                _event_rows(case_id, [NewEvent(event.kind, event.text, event.public, event.actor_id, data)], utcnow())
+            )
+            await session.execute(update(Case).where(Case.id == case_id).values(updated_at=utcnow()))
+        return ids
+
+    async def attachment(self, case_id: int, attachment_id: int) -> Optional[Attachment]:
+        async with self.sessions() as session:
+            query = select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case_id)
+            return (await session.scalars(query)).one_or_none()
+
+    async def attachments(self, case_id: int) -> list[Attachment]:
+        async with self.sessions() as session:
+            query = select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)
+            return list((await session.scalars(query)).all())
 
     async def of_conversation(self, conversation_id: str) -> list[Case]:
         async with self.sessions() as session:
@@ -250,6 +285,12 @@ class CaseStore:
             query = select(OutgoingMail).where(OutgoingMail.case_id == case_id).order_by(OutgoingMail.id)
             return list((await session.scalars(query)).all())
 
+    async def forget_unassigned_mail(self, before: dt.datetime) -> int:
+        """Delete unassigned inbound mail (with its pictures) received before ``before``."""
+        async with self.sessions.begin() as session:
+            query = delete(InboundMail).where(InboundMail.case_id.is_(None), InboundMail.received_at < before)
+            return len((await session.scalars(query.returning(InboundMail.id))).all())
+
     async def forget_mails(self, before: dt.datetime) -> int:
         """Delete the outbox's copies of mails sent or given up before ``before``."""
         async with self.sessions.begin() as session:
@@ -276,6 +317,29 @@ class CaseStore:
                 return None
             session.add_all(_event_rows(case_id, [event], now))
         return changed
+
+
+@dataclass(frozen=True)
+class NewFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _attachment_rows(
+    files: Sequence[NewFile], case_id: Optional[int] = None, inbound_mail_id: Optional[int] = None
+) -> list[Attachment]:
+    return [
+        Attachment(
+            case_id=case_id,
+            inbound_mail_id=inbound_mail_id,
+            filename=f.filename[:200],
+            content_type=f.content_type,
+            size=len(f.data),
+            data=f.data,
+        )
+        for f in files
+    ]
 
 
 def _event_rows(case_id: int, events: Sequence[NewEvent], at: dt.datetime) -> list[CaseEvent]:

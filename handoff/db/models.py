@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -238,6 +239,24 @@ class InboundMail(Base):
     body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[Optional[str]] = mapped_column(String(255))
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))  # once moved
+
+
+class Attachment(Base):
+    """A picture that came with a case (a reply's attachment, a defect report's photo) or with an
+    unassigned mail: cleaned before storing (handoff/media/images.py), deleted with its case."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    inbound_mail_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("inbound_mail.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:

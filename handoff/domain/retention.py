@@ -94,6 +94,9 @@ async def expire_cases(store: Store, settings: Settings, now: Optional[dt.dateti
     ):
         if days > 0:
             counts[name] = len(await store.cases.delete_done(kinds, moment - dt.timedelta(days=days)))
+    if settings.case_retention_days > 0:  # mail that matched no case, with its pictures
+        before = moment - dt.timedelta(days=settings.case_retention_days)
+        counts["unassigned mails"] = await store.cases.forget_unassigned_mail(before)
     if settings.mail_retention_days > 0:
         counts["mails"] = await store.cases.forget_mails(moment - dt.timedelta(days=settings.mail_retention_days))
     if any(counts.values()):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handoff.accounts.identity import Identity
-from handoff.db.models import Case, CaseEvent, Conversation, Message, OutgoingMail
+from handoff.db.models import Attachment, Case, CaseEvent, Conversation, Message, OutgoingMail
 from handoff.domain import retention
 from handoff.domain.cases import Cases
 from handoff.domain.context import Context
@@ -21,6 +21,7 @@ class CaseRecord:
     case: Case
     events: list[CaseEvent]
     mails: list[OutgoingMail]
+    attachments: list[Attachment]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,10 @@ class SubjectRights:
 
     async def export_case(self, admin: Identity, reference: str) -> CaseRecord:
         case = await self.cases.case_for(admin, reference)
-        record = CaseRecord(case, await self.ctx.store.cases.events(case.id), await self.ctx.store.cases.mails(case.id))
+        cases = self.ctx.store.cases
+        record = CaseRecord(
+            case, await cases.events(case.id), await cases.mails(case.id), await cases.attachments(case.id)
+        )
         await self.ctx.store.audit(admin.user_id, "case_exported", case.reference)
         return record
 

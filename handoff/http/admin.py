@@ -3,6 +3,7 @@ conversation. Every call is in the audit log (handoff/domain/subject_rights.py).
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from aiohttp import web
@@ -28,6 +29,16 @@ async def export_case(request: web.Request, identity: Identity) -> web.Response:
     document = {
         "exported_at": payloads.iso(utcnow()),
         "case": payloads.case_details(record.case, department, record.events, names, domain.ctx.now()),
+        "attachments": [
+            {
+                "id": stored.id,
+                "filename": stored.filename,
+                "content_type": stored.content_type,
+                "size": stored.size,
+                "data_base64": base64.b64encode(stored.data).decode("ascii"),
+            }
+            for stored in record.attachments
+        ],
         "mails": [
             {
                 "to": mail.to_address,

@@ -113,3 +113,27 @@ async def reply(request: web.Request, identity: Identity) -> web.Response:
         identity, request.match_info["reference"], _text(body, "text")
     )
     return await _details(request, identity, changed)
+
+
+@requires(CONSOLE_ROLES)
+async def attachment(request: web.Request, identity: Identity) -> web.Response:
+    """A picture of the case, as a download (cleaned when it was stored; never rendered inline)."""
+    domain = request.app[DOMAIN]
+    found = await domain.cases.case_for(identity, request.match_info["reference"])
+    try:
+        attachment_id = int(request.match_info["attachment_id"])
+    except ValueError:
+        raise Refused("not_found", "no such attachment") from None
+    stored = await domain.ctx.store.cases.attachment(found.id, attachment_id)
+    if stored is None:
+        raise Refused("not_found", "no such attachment")
+    safe_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in stored.filename) or "bild"
+    return web.Response(
+        body=stored.data,
+        content_type=stored.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

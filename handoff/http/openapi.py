@@ -311,6 +311,17 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json("#/components/schemas/CaseResponse"), "404": _error(), **protected},
                 }
             },
+            "/api/cases/{reference}/attachments/{attachment_id}": {
+                "get": {
+                    "summary": "A picture of the case (JPEG or PNG, cleaned of metadata), as a download",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        reference,
+                        {"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    ],
+                    "responses": {"200": {"description": "the picture"}, "404": _error(), **protected},
+                }
+            },
             **{
                 f"/api/cases/{{reference}}/{action}": {
                     "post": {

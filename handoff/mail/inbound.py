@@ -4,8 +4,9 @@ A reply finds its case by the token in the address it was sent to (``antwort+<to
 Reply-To of the case's mails), else by ``In-Reply-To``/``References`` naming one of the case's
 mails, else by the case's reference number in the subject together with the case's e-mail
 address as sender. It is added to the case's timeline, and a case waiting for the citizen is in
-progress again. A mail that matches no case is kept as the default department's unassigned
-mail, never dropped. Only addresses of MAIL_REPLY_TO's domain are accepted (no relay), mails
+progress again. JPEG and PNG attachments are kept, cleaned of metadata, with the mail; other
+attachments are counted, not kept. A mail that matches no case is kept as the default
+department's unassigned mail, never dropped. Only addresses of MAIL_REPLY_TO's domain are accepted (no relay), mails
 over INBOUND_MAX_BYTES are refused by the SMTP dialogue itself. The log has counts, no addresses.
 """
 
@@ -15,6 +16,7 @@ import asyncio
 import email
 import email.policy
 import logging
+import os
 import re
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -22,14 +24,16 @@ from typing import Any, Optional
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from handoff.db.cases import NewEvent
+from handoff.db.cases import NewEvent, NewFile
 from handoff.db.models import Case
 from handoff.domain.cases import ALLOWED_FROM, IN_PROGRESS, WAITING, find_reference
 from handoff.domain.context import Context
+from handoff.media.images import ImageRefused, clean_image
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000
+MAX_PICTURES = 10  # per mail
 TOKEN = re.compile(r"^[^+@]+\+([0-9a-f]{32})@", re.IGNORECASE)
 
 
@@ -74,6 +78,26 @@ def body_text(message: EmailMessage) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()[:MAX_TEXT_CHARS]
 
 
+def pictures(message: EmailMessage) -> tuple[list[NewFile], int]:
+    """The mail's JPEG and PNG attachments, cleaned (handoff/media/images.py), and how many other
+    attachments were left out (other types, too large, broken)."""
+    files: list[NewFile] = []
+    skipped = 0
+    for part in message.iter_attachments():
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes) or len(files) >= MAX_PICTURES:
+            skipped += 1
+            continue
+        try:
+            image = clean_image(payload)
+        except ImageRefused:
+            skipped += 1
+            continue
+        name = os.path.basename(str(part.get_filename() or "bild")).strip() or "bild"
+        files.append(NewFile(name[:200], image.content_type, image.data))
+    return files, skipped
+
+
 class InboundMailHandler:
     """aiosmtpd's handler: RCPT checks the domain, DATA stores the mail."""
 
@@ -105,15 +129,16 @@ class InboundMailHandler:
         subject = str(message.get("Subject", ""))[:200]
         message_id = str(message.get("Message-ID", ""))[:255] or None
         text = body_text(message)
+        files, skipped = pictures(message)
         case = await self._case_of(message, recipients, sender, subject)
         store = self.ctx.store
         if case is None:
-            await store.cases.unassigned_mail(self.ctx.city.default_department, sender, subject, text, message_id)
+            department = self.ctx.city.default_department
+            await store.cases.unassigned_mail(department, sender, subject, text, message_id, files)
             logger.info("inbound mail: kept one unmatched mail as unassigned")
             return None
-        attachments = sum(1 for _ in message.iter_attachments())
-        data = {"from": sender, "subject": subject, "message_id": message_id, "attachments": attachments}
-        await store.cases.add_event(case.id, NewEvent("mail_in", text, data=data))
+        data = {"from": sender, "subject": subject, "message_id": message_id, "skipped_attachments": skipped}
+        await store.cases.add_mail_in(case.id, NewEvent("mail_in", text, data=data), files)
         if case.status == WAITING:
             await store.cases.set_status(
                 case.id, IN_PROGRESS, ALLOWED_FROM[IN_PROGRESS], NewEvent("status", data={"status": IN_PROGRESS})

@@ -120,9 +120,30 @@ def upgrade() -> None:
     with op.batch_alter_table("inbound_mail", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_inbound_mail_received_at"), ["received_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_inbound_mail_department"), ["department"], unique=False)
+    op.create_table(
+        "attachments",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("case_id", BIG_ID, nullable=True),
+        sa.Column("inbound_mail_id", BIG_ID, nullable=True),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["inbound_mail_id"], ["inbound_mail.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_attachments_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_attachments_inbound_mail_id"), ["inbound_mail_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("attachments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attachments_inbound_mail_id"))
+        batch_op.drop_index(batch_op.f("ix_attachments_case_id"))
+    op.drop_table("attachments")
     with op.batch_alter_table("inbound_mail", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbound_mail_department"))
         batch_op.drop_index(batch_op.f("ix_inbound_mail_received_at"))

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from handoff.db.cases import NewEvent
-from handoff.db.models import AuditEntry, CaseEvent, OutgoingMail, utcnow
+from handoff.db.models import AuditEntry, CaseEvent, InboundMail, OutgoingMail, utcnow
 from handoff.domain import retention
 from handoff.domain.cases import CaseCreated, CaseRequest
 from tests.handoff.conftest import handoff_command
@@ -57,8 +57,12 @@ async def test_done_cases_go_after_their_kinds_period_and_complaints_are_kept_lo
         await session.execute(
             update(OutgoingMail).where(OutgoingMail.to_address == "max@example.org").values(sent_at=sent)
         )
+    await world.store.cases.unassigned_mail("buergerservice", "x@example.org", "Hallo", "Ohne Vorgang", None)
+    async with world.store.sessions.begin() as session:  # a year and more ago
+        await session.execute(update(InboundMail).values(received_at=utcnow() - dt.timedelta(days=400)))
+    await world.store.cases.unassigned_mail("buergerservice", "y@example.org", "Neu", "Ohne Vorgang", None)
     counts = await retention.expire_cases(world.store, world.domain.ctx.settings)
-    assert counts == {"cases": 1, "complaints": 0, "mails": 1}
+    assert counts == {"cases": 1, "complaints": 0, "unassigned mails": 1, "mails": 1}
     assert await world.store.cases.by_reference(old_request.reference) is None  # its mail went with it
     async with world.store.sessions() as session:
         assert (await session.scalars(select(OutgoingMail.to_address))).all() == []
@@ -67,7 +71,9 @@ async def test_done_cases_go_after_their_kinds_period_and_complaints_are_kept_lo
     async with world.store.sessions() as session:
         assert (await session.scalars(select(CaseEvent.id).where(CaseEvent.case_id.is_(None)))).all() == []
         audit = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "retention_deleted_cases"))).one()
-    assert audit.detail == {"cases": 1, "complaints": 0, "mails": 1} and audit.target is None
+    assert audit.detail == counts and audit.target is None
+    async with world.store.sessions() as session:
+        assert (await session.scalars(select(InboundMail.from_address))).all() == ["y@example.org"]
 
     later = utcnow() + dt.timedelta(days=800)  # three years after the complaint was done
     assert (await retention.expire_cases(world.store, world.domain.ctx.settings, later))["complaints"] == 1
@@ -76,6 +82,6 @@ async def test_done_cases_go_after_their_kinds_period_and_complaints_are_kept_lo
 async def test_purge_on_the_command_line_prints_counts_only(world: World) -> None:
     old = await done_case(world, "request", 400, "erika.mustermann@example.org")
     output = await asyncio.to_thread(handoff_command, world.domain.ctx.settings.database_url, "purge")
-    assert "deleted 1 cases, 0 complaints, 0 mails" in output  # its mail went with the case
+    assert "deleted 1 cases, 0 complaints, 0 unassigned mails, 0 mails" in output  # its mail went with the case
     assert "erika" not in output and "Laterne" not in output  # counts, never content
     assert await world.store.cases.by_reference(old.reference) is None

@@ -5,12 +5,14 @@ listener receives the citizen's reply (sent with aiosmtplib, as a mail server wo
 from __future__ import annotations
 
 import asyncio
+import io
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import AsyncIterator
 
 import aiosmtplib
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from handoff.accounts.identity import Identity
@@ -23,6 +25,7 @@ from handoff.mail.sender import SmtpSender
 from tests.conftest import free_port
 from tests.handoff.domain.conftest import World, with_settings
 from tests.handoff.domain.test_case_mail import MAIL_FROM, MailServer, smtp  # noqa: F401 - the fixture
+from tests.handoff.test_images import jpeg_with_gps
 
 REPLY_TO = "antwort@musterstadt.de"
 CITIZEN = "erika.mustermann@example.org"
@@ -74,6 +77,15 @@ async def citizen_writes(port: int, to: str, subject: str, text: str, **headers:
         message[name.replace("_", "-")] = value
     message.set_content(text)
     await aiosmtplib.send(message, hostname="127.0.0.1", port=port, timeout=5)
+
+
+def to_the_case(token: str, subject: str) -> EmailMessage:
+    """A citizen's mail to a case's reply address, without a body yet."""
+    message = EmailMessage()
+    message["From"] = CITIZEN
+    message["To"] = f"antwort+{token}@musterstadt.de"
+    message["Subject"] = subject
+    return message
 
 
 async def timeline(world: World, reference: str) -> list[tuple[str, str]]:
@@ -167,10 +179,7 @@ async def test_an_html_mail_is_kept_as_text(mailing: tuple[World, Outbox, int]) 
     created = await new_case(world)
     case = await world.store.cases.by_reference(created.reference)
     assert case is not None
-    message = EmailMessage()
-    message["From"] = CITIZEN
-    message["To"] = f"antwort+{case.reply_token}@musterstadt.de"
-    message["Subject"] = "Antwort"
+    message = to_the_case(case.reply_token, "Antwort")
     message.set_content("<html><style>p{}</style><p>Erste Zeile</p><p>Zweite <b>Zeile</b></p></html>", subtype="html")
     await aiosmtplib.send(message, hostname="127.0.0.1", port=port, timeout=5)
     [text] = [text for kind, text in await timeline(world, created.reference) if kind == "mail_in"]
@@ -184,3 +193,25 @@ async def test_no_answer_by_mail_without_an_address(mailing: tuple[World, Outbox
         await world.domain.cases.reply_by_mail(await agent_of(world), created.reference, "Hallo")
     assert refused.value.code == "no_contact"
     await asyncio.sleep(0)
+
+
+async def test_pictures_in_a_reply_are_kept_without_metadata_and_other_files_counted(
+    mailing: tuple[World, Outbox, int],
+) -> None:
+    world, _, port = mailing
+    created = await new_case(world)
+    case = await world.store.cases.by_reference(created.reference)
+    assert case is not None
+    message = to_the_case(case.reply_token, "Fotos")
+    message.set_content("Anbei das Foto und der Bescheid.")
+    message.add_attachment(jpeg_with_gps(), maintype="image", subtype="jpeg", filename="../../IMG 0001.jpg")
+    message.add_attachment(b"%PDF-1.7", maintype="application", subtype="pdf", filename="bescheid.pdf")
+    await aiosmtplib.send(message, hostname="127.0.0.1", port=port, timeout=5)
+    events = await world.store.cases.events(case.id)
+    mail_in = next(e for e in events if e.kind == "mail_in")
+    assert mail_in.data is not None and mail_in.data["skipped_attachments"] == 1
+    [listed] = mail_in.data["attachments"]
+    assert (listed["filename"], listed["content_type"]) == ("IMG 0001.jpg", "image/jpeg")
+    [stored] = await world.store.cases.attachments(case.id)
+    assert stored.id == listed["id"] and b"PhoneMaker" not in stored.data
+    assert len(Image.open(io.BytesIO(stored.data)).getexif()) == 0

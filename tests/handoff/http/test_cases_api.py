@@ -4,14 +4,17 @@ the timeline of notes, assignments, transfers and status changes, search, bad re
 from __future__ import annotations
 
 import uuid
+from email.message import EmailMessage
 from typing import Any
 
 import aiohttp
 
 from handoff.domain.cases import CaseCreated, CaseRequest
 from handoff.keys import DOMAIN
+from handoff.mail.inbound import InboundMailHandler
 from tests.handoff.clients import CONSOLE_ORIGIN, ORIGIN
 from tests.handoff.http.conftest import Gateway, get
+from tests.handoff.test_images import jpeg_with_gps
 
 HEADERS = {"Origin": CONSOLE_ORIGIN}
 
@@ -145,3 +148,31 @@ async def test_an_answer_by_mail_is_queued_and_on_the_timeline(gateway: Gateway)
         assert sent[-1]["text"] == text and sent[-1]["public"] and sent[-1]["actor_name"] == "Anna Schmidt"
     outbox = gateway.server.app[DOMAIN].ctx.outbox
     assert outbox is not None and await outbox.pending() >= 2  # no SMTP_HOST here: the mails wait
+
+
+async def test_a_picture_of_the_case_is_a_download_for_its_department_only(gateway: Gateway) -> None:
+    created = await open_case(gateway, "buergeramt", contact_email="erika.mustermann@example.org")
+    domain = gateway.server.app[DOMAIN]
+    case = await domain.ctx.store.cases.by_reference(created.reference)
+    assert case is not None
+    message = EmailMessage()
+    message["From"] = "erika.mustermann@example.org"
+    message["Subject"] = "Foto"
+    message.set_content("Hier das Foto.")
+    message.add_attachment(jpeg_with_gps(), maintype="image", subtype="jpeg", filename='a"b.jpg')
+    await InboundMailHandler(domain.ctx).receive(message, [f"antwort+{case.reply_token}@musterstadt.de"])
+    [stored] = await domain.ctx.store.cases.attachments(case.id)
+    path = f"/api/cases/{created.reference}/attachments/{stored.id}"
+    anna, olga = await gateway.session("anna"), await gateway.session("olga")
+    async with anna, olga:
+        async with anna.get(path) as response:
+            assert response.status == 200 and response.content_type == "image/jpeg"
+            assert response.headers["Content-Disposition"] == 'attachment; filename="a_b.jpg"'
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert await response.read() == stored.data
+        assert (await get(olga, path))[0] == 404  # another department's case
+        assert (await get(anna, f"/api/cases/{created.reference}/attachments/999999"))[0] == 404
+        assert (await get(anna, f"/api/cases/{created.reference}/attachments/x"))[0] == 404
+        _, opened = await get(anna, f"/api/cases/{created.reference}")
+        mail_in = next(e for e in opened["case"]["timeline"] if e["kind"] == "mail_in")
+        assert mail_in["data"]["attachments"][0]["id"] == stored.id

@@ -1,0 +1,1 @@
+"""Files citizens send: photos and attachments, checked by content and cleaned before storing."""
