@@ -25,6 +25,7 @@ from typing import Iterable
 from aiohttp import web
 
 import kb
+from handoff import logmask
 from handoff.accounts.identity import ROLES
 from handoff.accounts.passwords import MIN_LENGTH, hash_password
 from handoff.app import create_app
@@ -212,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         toggle.add_argument("--username", required=True)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=log_format)
+    logmask.install(log_format)  # e-mail addresses, IBANs, phone numbers, dates masked
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # access logs would carry session ids
     try:
         settings = Settings.from_env()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import re
 
 import pytest
 
 from handoff import jsonsafe
 from handoff.accounts.throttle import delay_after
 from handoff.http.middleware import security_headers_for
+from handoff.logmask import MaskingFormatter
 from handoff.rasa import contract
 from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings, SettingsError
@@ -242,3 +246,34 @@ def test_security_headers_name_the_gateways_own_origins() -> None:
     secure = security_headers_for(Settings(console_origins=("https://chat.musterstadt.de",), cookie_secure=True))
     assert "wss://chat.musterstadt.de" in secure["Content-Security-Policy"]
     assert secure["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_personal_data_in_a_log_line_is_masked_but_not_its_time() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(message)s"))
+    log = logging.getLogger("citychat.test.mask")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.warning(
+            "mail from %s, IBAN %s, phone %s and %s, born %s or %s; port 127.0.0.1:8080, 3 cases, 2026 items",
+            "erika.mustermann@example.org",
+            "DE02 1203 0000 0000 2020 51",
+            "+49 2345 987654",
+            "0234 5678901",
+            "17.05.1990",
+            "1990-05-17",
+        )
+        try:
+            raise ValueError("no account for max@example.org")
+        except ValueError:
+            log.exception("failed")
+    finally:
+        log.removeHandler(handler)
+    text = stream.getvalue()
+    for secret in ("erika", "DE02", "987654", "5678901", "1990", "max@"):
+        assert secret not in text, secret
+    assert "[e-mail]" in text and "[IBAN]" in text and "[phone]" in text and "[date]" in text
+    assert "127.0.0.1:8080" in text and "3 cases, 2026 items" in text
+    assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", text)  # the timestamp is kept
