@@ -32,6 +32,7 @@ KINDS = ("request", "complaint", "defect")
 NEW, IN_PROGRESS, WAITING, DONE = "new", "in_progress", "waiting", "done"
 STATUSES = (NEW, IN_PROGRESS, WAITING, DONE)
 OPEN_STATUSES = (NEW, IN_PROGRESS, WAITING)
+CALL_OUTCOMES = ("reached", "not_reached", "voicemail", "wrong_number")
 MAX_NOTE_CHARS = 4000
 # to -> from: which changes make sense (a done case is reopened by setting it in progress)
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
@@ -324,6 +325,22 @@ class Cases:
         text = f"Passed on to: {name}" if case.language == "en" else f"Weitergeleitet an: {name}"
         event = NewEvent("transferred", text, public=True, actor_id=agent.user_id, data={"from": case.department})
         changed = await self.ctx.store.cases.change(case.id, values, event)
+        if changed is None:
+            raise Refused("not_found", "the case was deleted")
+        return changed
+
+    async def record_call(self, agent: Identity, reference: str, outcome: str, note: str = "") -> Case:
+        """The outcome of a call back to the citizen (and what was said), on the case's timeline."""
+        if outcome not in CALL_OUTCOMES:
+            raise Refused("invalid", f"outcome must be one of {', '.join(CALL_OUTCOMES)}")
+        text = note.strip()
+        if len(text) > MAX_NOTE_CHARS:
+            raise Refused("invalid", f"a note has at most {MAX_NOTE_CHARS} characters")
+        case = await self.case_for(agent, reference)
+        if not case.contact_phone:
+            raise Refused("no_contact", "the citizen gave no phone number for this case")
+        event = NewEvent("call", text, actor_id=agent.user_id, data={"outcome": outcome})
+        changed = await self.ctx.store.cases.change(case.id, {}, event)
         if changed is None:
             raise Refused("not_found", "the case was deleted")
         return changed

@@ -27,6 +27,7 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", "/api/cases/{reference}/assign", cases.assign),
     ("POST", "/api/cases/{reference}/transfer", cases.transfer),
     ("POST", "/api/cases/{reference}/reply", cases.reply),
+    ("POST", "/api/cases/{reference}/call", cases.record_call),
     ("GET", "/api/cases/{reference}/attachments/{attachment_id}", cases.attachment),
     ("GET", "/api/admin/cases/{reference}/export", admin.export_case),
     ("DELETE", "/api/admin/cases/{reference}", admin.delete_case),

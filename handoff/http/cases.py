@@ -137,3 +137,13 @@ async def attachment(request: web.Request, identity: Identity) -> web.Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+@requires(CONSOLE_ROLES)
+async def record_call(request: web.Request, identity: Identity) -> web.Response:
+    """The outcome of a call back: reached, not reached, voicemail, wrong number (and a note)."""
+    body = await read_json(request)
+    changed = await request.app[DOMAIN].cases.record_call(
+        identity, request.match_info["reference"], _text(body, "outcome"), _text(body, "note", required=False)
+    )
+    return await _details(request, identity, changed)

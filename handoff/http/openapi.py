@@ -359,6 +359,11 @@ def openapi_document() -> dict[str, Any]:
                         {"department": {"type": "string"}},
                     ),
                     (
+                        "call",
+                        "Record a call back to the citizen: its outcome and a note (internal)",
+                        {"outcome": {"enum": list(cases.CALL_OUTCOMES)}, "note": {"type": "string", "maxLength": 4000}},
+                    ),
+                    (
                         "reply",
                         "Answer the citizen by e-mail (queued in the outbox, kept on the timeline); "
                         "no_contact without an e-mail address",

@@ -25,7 +25,7 @@ async def open_case(gateway: Gateway, department: str, topic: str = "Personalaus
         topic=topic,
         description=more.pop("description", f"Bitte um Rückruf wegen {topic} ({uuid.uuid4().hex[:6]})"),
         department=department,
-        contact_phone="+49 2345 987654",
+        contact_phone=more.pop("contact_phone", "+49 2345 987654"),
         consent=True,
         **more,
     )
@@ -176,3 +176,21 @@ async def test_a_picture_of_the_case_is_a_download_for_its_department_only(gatew
         _, opened = await get(anna, f"/api/cases/{created.reference}")
         mail_in = next(e for e in opened["case"]["timeline"] if e["kind"] == "mail_in")
         assert mail_in["data"]["attachments"][0]["id"] == stored.id
+
+
+async def test_a_call_back_records_its_outcome(gateway: Gateway) -> None:
+    by_phone = await open_case(gateway, "buergeramt")
+    by_mail = await open_case(gateway, "buergeramt", contact_phone=None, contact_email="erika.mustermann@example.org")
+    anna = await gateway.session("anna")
+    async with anna:
+        path = f"/api/cases/{by_phone.reference}/call"
+        assert (await post(anna, path, {"outcome": "busy"}))[1]["error"] == "invalid"
+        status, body = await post(anna, path, {"outcome": "not_reached"})
+        assert status == 200
+        status, body = await post(anna, path, {"outcome": "reached", "note": "Termin vereinbart"})
+        calls = [
+            (e["data"]["outcome"], e["text"], e["public"]) for e in body["case"]["timeline"] if e["kind"] == "call"
+        ]
+        assert calls == [("not_reached", "", False), ("reached", "Termin vereinbart", False)]
+        status, body = await post(anna, f"/api/cases/{by_mail.reference}/call", {"outcome": "reached"})
+        assert (status, body["error"]) == (400, "no_contact")
