@@ -146,6 +146,45 @@ class CaseStore:
             await session.flush()
             session.add_all(_attachment_rows(files, inbound_mail_id=mail.id))
 
+    async def unassigned(self, departments: Optional[Sequence[str]], limit: int) -> list[InboundMail]:
+        async with self.sessions() as session:
+            query = select(InboundMail).where(InboundMail.case_id.is_(None))
+            if departments is not None:
+                query = query.where(InboundMail.department.in_(departments))
+            return list((await session.scalars(query.order_by(InboundMail.received_at).limit(limit))).all())
+
+    async def inbound(self, mail_id: int) -> Optional[InboundMail]:
+        async with self.sessions() as session:
+            return await session.get(InboundMail, mail_id)
+
+    async def move_inbound(self, mail_id: int, department: str) -> bool:
+        async with self.sessions.begin() as session:
+            query = update(InboundMail).where(InboundMail.id == mail_id, InboundMail.case_id.is_(None))
+            return (
+                await session.execute(query.values(department=department).returning(InboundMail.id))
+            ).first() is not None
+
+    async def attach_inbound(self, mail_id: int, case_id: int, event: NewEvent) -> bool:
+        """An unassigned mail joins a case: its text on the timeline, its pictures with the case."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            claimed = (
+                await session.execute(
+                    update(InboundMail)
+                    .where(InboundMail.id == mail_id, InboundMail.case_id.is_(None))
+                    .values(case_id=case_id)
+                    .returning(InboundMail.id)
+                )
+            ).first()
+            if claimed is None:
+                return False
+            await session.execute(
+                update(Attachment).where(Attachment.inbound_mail_id == mail_id).values(case_id=case_id)
+            )
+            session.add_all(_event_rows(case_id, [event], now))
+            await session.execute(update(Case).where(Case.id == case_id).values(updated_at=now))
+        return True
+
     async def add_mail_in(self, case_id: int, event: NewEvent, files: Sequence[NewFile]) -> list[int]:
         """A citizen's mail on the case's timeline with its (cleaned) pictures; their ids."""
         async with self.sessions.begin() as session:

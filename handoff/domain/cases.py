@@ -21,7 +21,7 @@ from typing import Any, Optional
 from handoff.accounts.identity import Identity
 from handoff.accounts.throttle import LoginThrottle, ThrottleSettings
 from handoff.db.cases import NewCase, NewEvent
-from handoff.db.models import Case, CaseEvent, aware, utcnow
+from handoff.db.models import Case, CaseEvent, InboundMail, aware, utcnow
 from handoff.domain.context import Context
 from handoff.domain.errors import Refused
 from handoff.mail import messages as mails
@@ -344,6 +344,44 @@ class Cases:
         if changed is None:
             raise Refused("not_found", "the case was deleted")
         return changed
+
+    # --- unassigned mail: replies that matched no case ---------------------------------------
+
+    async def unassigned_mail(self, agent: Identity, limit: int = 100) -> list[InboundMail]:
+        departments = None if agent.is_supervisor else agent.departments
+        return await self.ctx.store.cases.unassigned(departments, limit)
+
+    async def _unassigned_for(self, agent: Identity, mail_id: int) -> InboundMail:
+        mail = await self.ctx.store.cases.inbound(mail_id)
+        if (
+            mail is None
+            or mail.case_id is not None
+            or not (agent.is_supervisor or mail.department in agent.departments)
+        ):
+            raise Refused("not_found", "no such unassigned mail in your departments")
+        return mail
+
+    async def assign_mail(self, agent: Identity, mail_id: int, reference: str) -> Case:
+        """An unassigned mail joins a case of the agent's departments (text, sender, pictures)."""
+        mail = await self._unassigned_for(agent, mail_id)
+        case = await self.case_for(agent, reference)
+        data = {
+            "from": mail.from_address,
+            "subject": mail.subject,
+            "message_id": mail.message_id,
+            "moved_by": agent.user_id,
+        }
+        if not await self.ctx.store.cases.attach_inbound(mail.id, case.id, NewEvent("mail_in", mail.body, data=data)):
+            raise Refused("conflict", "the mail was moved meanwhile")
+        return case
+
+    async def move_mail(self, agent: Identity, mail_id: int, department_id: str) -> None:
+        """Hand an unassigned mail to the department in charge."""
+        mail = await self._unassigned_for(agent, mail_id)
+        if department_id not in self.ctx.city.departments:
+            raise Refused("invalid", "unknown department")
+        if not await self.ctx.store.cases.move_inbound(mail.id, department_id):
+            raise Refused("conflict", "the mail was moved meanwhile")
 
     async def set_status(self, agent: Identity, reference: str, status: str, public_text: str = "") -> Case:
         """The console's status change: only for a case of the agent's departments."""

@@ -147,3 +147,31 @@ async def record_call(request: web.Request, identity: Identity) -> web.Response:
         identity, request.match_info["reference"], _text(body, "outcome"), _text(body, "note", required=False)
     )
     return await _details(request, identity, changed)
+
+
+@requires(CONSOLE_ROLES)
+async def unassigned_mail(request: web.Request, identity: Identity) -> web.Response:
+    """Citizens' mails that matched no case, of your departments (all for supervisors)."""
+    found = await request.app[DOMAIN].cases.unassigned_mail(identity)
+    return web.json_response({"items": [payloads.inbound_mail(mail) for mail in found]})
+
+
+def _mail_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["mail_id"])
+    except ValueError:
+        raise Refused("not_found", "no such unassigned mail") from None
+
+
+@requires(CONSOLE_ROLES)
+async def assign_mail(request: web.Request, identity: Identity) -> web.Response:
+    body = await read_json(request)
+    changed = await request.app[DOMAIN].cases.assign_mail(identity, _mail_id(request), _text(body, "reference"))
+    return await _details(request, identity, changed)
+
+
+@requires(CONSOLE_ROLES)
+async def move_mail(request: web.Request, identity: Identity) -> web.Response:
+    body = await read_json(request)
+    await request.app[DOMAIN].cases.move_mail(identity, _mail_id(request), _text(body, "department"))
+    return web.json_response({"ok": True})

@@ -311,6 +311,46 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json("#/components/schemas/CaseResponse"), "404": _error(), **protected},
                 }
             },
+            "/api/mail/unassigned": {
+                "get": {
+                    "summary": "Citizens' mails that matched no case, of your departments (all for supervisors)",
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": {"description": "items: id, received_at, department, from, subject, body"},
+                        **protected,
+                    },
+                }
+            },
+            **{
+                f"/api/mail/unassigned/{{mail_id}}/{action}": {
+                    "post": {
+                        "summary": summary,
+                        "security": [{"session": []}],
+                        "parameters": [
+                            {"name": "mail_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                        ],
+                        "requestBody": {
+                            "required": True,
+                            "content": {"application/json": {"schema": {"type": "object", "properties": body}}},
+                        },
+                        "responses": {
+                            "200": {"description": "OK"},
+                            "400": _error(),
+                            "404": _error(),
+                            "409": _error(),
+                            **protected,
+                        },
+                    }
+                }
+                for action, summary, body in (
+                    (
+                        "assign",
+                        "Add the mail (text, pictures) to a case of your departments",
+                        {"reference": {"type": "string"}},
+                    ),
+                    ("move", "Hand the mail to the department in charge", {"department": {"type": "string"}}),
+                )
+            },
             "/api/cases/{reference}/attachments/{attachment_id}": {
                 "get": {
                     "summary": "A picture of the case (JPEG or PNG, cleaned of metadata), as a download",

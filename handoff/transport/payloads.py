@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, Optional, Sequence
 
 from handoff.accounts.identity import Identity
-from handoff.db.models import Case, CaseEvent, aware, utcnow
+from handoff.db.models import Case, CaseEvent, InboundMail, aware, utcnow
 from handoff.db.records import MessageLike
 from handoff.domain.values import AgentStatus, ConversationDetails, HandoffStatus, QueueView, Receipt
 
@@ -193,4 +193,16 @@ def case_details(
             }
             for event in events
         ],
+    }
+
+
+def inbound_mail(mail: InboundMail) -> dict[str, Any]:
+    """A citizen's mail that matched no case, for the department's unassigned mail."""
+    return {
+        "id": mail.id,
+        "received_at": iso(mail.received_at),
+        "department": mail.department,
+        "from": mail.from_address,
+        "subject": mail.subject,
+        "body": mail.body,
     }

@@ -194,3 +194,35 @@ async def test_a_call_back_records_its_outcome(gateway: Gateway) -> None:
         assert calls == [("not_reached", "", False), ("reached", "Termin vereinbart", False)]
         status, body = await post(anna, f"/api/cases/{by_mail.reference}/call", {"outcome": "reached"})
         assert (status, body["error"]) == (400, "no_contact")
+
+
+async def test_unassigned_mail_is_moved_to_its_department_and_joins_a_case(gateway: Gateway) -> None:
+    domain = gateway.server.app[DOMAIN]
+    marker = uuid.uuid4().hex[:8]
+    message = EmailMessage()
+    message["From"] = "erika.mustermann@example.org"
+    message["Subject"] = f"Mein Ausweis {marker}"
+    message.set_content(f"Wo bleibt mein Ausweis? {marker}")
+    message.add_attachment(jpeg_with_gps(), maintype="image", subtype="jpeg", filename="ausweis.jpg")
+    assert await InboundMailHandler(domain.ctx).receive(message, ["antwort@musterstadt.de"]) is None  # no case
+    created = await open_case(gateway, "buergeramt")
+    anna, olga, sara = [await gateway.session(name) for name in ("anna", "olga", "sara")]
+    async with anna, olga, sara:
+        _, listed = await get(sara, "/api/mail/unassigned")
+        [mail] = [m for m in listed["items"] if marker in m["subject"]]
+        assert mail["department"] == "buergerservice" and mail["from"] == "erika.mustermann@example.org"
+        path = f"/api/mail/unassigned/{mail['id']}"
+        assert (await post(olga, f"{path}/move", {"department": "buergeramt"}))[0] == 404  # not hers
+        assert (await post(sara, f"{path}/move", {"department": "nowhere"}))[0] == 400
+        assert (await post(sara, f"{path}/move", {"department": "buergeramt"}))[0] == 200
+        status, body = await post(anna, f"{path}/assign", {"reference": created.reference})
+        assert status == 200
+        mail_in = [e for e in body["case"]["timeline"] if e["kind"] == "mail_in"]
+        assert mail_in[-1]["text"] == f"Wo bleibt mein Ausweis? {marker}"
+        assert (await post(anna, f"{path}/assign", {"reference": created.reference}))[0] == 404  # gone from the list
+        _, listed = await get(sara, "/api/mail/unassigned")
+        assert not [m for m in listed["items"] if marker in m["subject"]]
+    case = await domain.ctx.store.cases.by_reference(created.reference)
+    assert case is not None and [a.filename for a in await domain.ctx.store.cases.attachments(case.id)] == [
+        "ausweis.jpg"
+    ]
