@@ -147,3 +147,12 @@ def case_due(city: CityProfile, department_id: Optional[str], received: dt.datet
         if is_working_day(city, day):
             remaining -= 1
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone)
+
+
+def due_day(city: CityProfile, due: dt.datetime, language: str = "de") -> str:
+    """The last working day before ``due`` (which is that day's midnight), in words:
+    "Dienstag, 08.12.2026" / "Tuesday, 8 December 2026"."""
+    day = (due.astimezone(ZoneInfo(city.timezone)) - dt.timedelta(minutes=1)).date()
+    if language == "en":
+        return f"{day_name(day, 'en')}, {day.day} {day.strftime('%B %Y')}"
+    return f"{day_name(day, 'de')}, {day.strftime('%d.%m.%Y')}"

@@ -197,6 +197,10 @@ class Agents:
         conversation = await self._owned(agent, conversation_id)
         return Outcome(None, [Typing(Routing.of(conversation), "agent", typing)])
 
+    async def owned(self, agent: Identity, conversation_id: str) -> Conversation:
+        """The chat, if it is assigned to this agent (or the agent is a supervisor)."""
+        return await self._owned(agent, conversation_id)
+
     async def _owned(self, agent: Identity, conversation_id: str) -> Conversation:
         conversation = await self.ctx.store.conversation(conversation_id)
         if conversation is None:

@@ -104,7 +104,7 @@ class CaseStatusQuestions:
             _, notices = await say(self.ctx, routing, "case_status_unknown")
             return notices
         values = self._values(status, routing.language)
-        _, notices = await say(self.ctx, routing, "case_status", None, **values)
+        _, notices = await say(self.ctx, routing, "case_status", None, None, **values)
         return notices
 
     def _values(self, status: PublicStatus, language: str) -> dict[str, str]:

@@ -15,15 +15,18 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from handoff.accounts.identity import Identity
 from handoff.accounts.throttle import LoginThrottle, ThrottleSettings
 from handoff.db.cases import NewCase, NewEvent
-from handoff.db.models import Case, CaseEvent, InboundMail, aware, utcnow
+from handoff.db.models import Case, CaseEvent, Conversation, InboundMail, aware, utcnow
+from handoff.db.records import Routing
 from handoff.domain.context import Context
 from handoff.domain.errors import Refused
+from handoff.domain.notices import Notice
+from handoff.domain.transcripts import say
 from handoff.mail import messages as mails
 from kb import hours
 from kb.links import EMAIL
@@ -344,6 +347,38 @@ class Cases:
         if changed is None:
             raise Refused("not_found", "the case was deleted")
         return changed
+
+    async def from_chat(self, conversation: Conversation, request: CaseRequest) -> tuple[CaseCreated, list[Notice]]:
+        """A live chat the agent cannot finish becomes a case of the chat's department (its
+        transcript attached); the citizen is told its number and access key in the chat (the
+        message's ``metadata.case``, for the widget to show as a confirmation)."""
+        created = await self.open(
+            replace(
+                request,
+                conversation_id=conversation.id,
+                department=request.department or conversation.department,
+                language=conversation.language,
+            )
+        )
+        due = hours.due_day(self.ctx.city, created.due_at, conversation.language)
+        case = {
+            "reference": created.reference,
+            "access_key": created.access_key,
+            "department": created.department,
+            "department_name": created.department_name,
+        }
+        _, notices = await say(
+            self.ctx,
+            Routing.of(conversation),
+            "case_created",
+            None,
+            extra={"case": case},
+            reference=created.reference,
+            department=created.department_name,
+            access_key=created.access_key,
+            due=due,
+        )
+        return created, notices
 
     # --- unassigned mail: replies that matched no case ---------------------------------------
 

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    "case_created": {
+        "de": "Ihr Anliegen ist jetzt der Vorgang {reference} ({department}). Wir melden uns in der Regel bis "
+        "{due}. Ihr Zugangsschlüssel: {access_key} - bitte notieren Sie ihn mit der Vorgangsnummer; damit können "
+        "Sie hier jederzeit nach dem Stand fragen.",
+        "en": "Your request is now case {reference} ({department}). We usually reply by {due}. Your access key: "
+        "{access_key} - please note it with the reference; with both you can ask for the status here at any time.",
+    },
     "case_status_proof": {
         "de": "Gern sehe ich nach, wie weit der Vorgang {reference} ist. Bitte nennen Sie mir zur Sicherheit den "
         "Zugangsschlüssel aus Ihrer Bestätigung (vier Gruppen aus je vier Zeichen) oder die E-Mail-Adresse, die Sie "

@@ -20,11 +20,12 @@ async def say(
     routing: Routing,
     key: str,
     quick_replies: Optional[list[dict[str, str]]] = None,
+    extra: Optional[dict[str, Any]] = None,
     **values: object,
 ) -> tuple[MessageRecord, list[Notice]]:
     """A system message to the citizen (handoff/domain/texts.py), stored like every other message,
-    for the citizen and for whoever looks after the conversation."""
-    data: dict[str, Any] = {"system": key}
+    for the citizen and for whoever looks after the conversation; ``extra`` joins its metadata."""
+    data: dict[str, Any] = {"system": key, **(extra or {})}
     if quick_replies:
         data["quick_replies"] = quick_replies
     message, _, _ = await ctx.store.add_message(routing.id, "system", texts.text(key, routing.language, **values), data)

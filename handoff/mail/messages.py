@@ -12,7 +12,7 @@ from email.utils import make_msgid
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from kb.hours import day_name
+from kb.hours import due_day
 from kb.model import CityProfile, Department
 
 
@@ -85,7 +85,7 @@ def confirmation(
         "department_phone": department.phone,
         "topic": topic,
         "received": _moment(received.astimezone(zone), language),
-        "due": _day((due.astimezone(zone) - dt.timedelta(minutes=1)).date(), language),
+        "due": due_day(city, due, language),
         "website": city.website,
     }
     return Mail(
@@ -124,13 +124,6 @@ def reply(
         reply_to,
         in_reply_to,
     )
-
-
-def _day(day: dt.date, language: str) -> str:
-    """ "Dienstag, 08.12.2026" / "Tuesday, 8 December 2026": the last day of the service level."""
-    if language == "en":
-        return f"{day_name(day, 'en')}, {day.day} {day.strftime('%B %Y')}"
-    return f"{day_name(day, 'de')}, {day.strftime('%d.%m.%Y')}"
 
 
 def _moment(local: dt.datetime, language: str) -> str:

@@ -15,7 +15,7 @@ from handoff.accounts.cookies import cookie_name, cookie_token, token_hash
 from handoff.accounts.identity import CONSOLE_ROLES, Identity
 from handoff.accounts.logins import Logins
 from handoff.db.presence import STATUSES
-from handoff.domain import states
+from handoff.domain import cases, states
 from handoff.domain.errors import Refused
 from handoff.domain.notices import Outcome
 from handoff.domain.service import Domain
@@ -198,6 +198,37 @@ class AgentNamespace(BaseNamespace):
         agent = await self._agent(sid)
         outcome = validation.choice(data, "outcome", states.OUTCOMES)
         return await self._done(await self.agents.close(agent, validation.conversation_id(data), outcome))
+
+    @guarded
+    async def on_create_case(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:
+        """The chat becomes a case (the agent cannot finish it now); the chat is then closed."""
+        agent = await self._agent(sid)
+        request = validation.case_from_chat(data, cases.KINDS)
+        conversation = await self.agents.owned(agent, request.conversation_id)
+        created, notices = await self.domain.cases.from_chat(
+            conversation,
+            cases.CaseRequest(
+                kind=request.kind,
+                topic=request.topic or (conversation.handoff_reason or "Chat"),
+                description=request.description,
+                contact_email=request.contact_email,
+                contact_phone=request.contact_phone,
+                consent=request.consent,
+            ),
+        )
+        await self.notifier.publish(notices)
+        closed = await self.agents.close(agent, conversation.id, "case_created")
+        return await self._done(
+            closed,
+            {
+                "ok": True,
+                "case": {
+                    "reference": created.reference,
+                    "department": created.department,
+                    "due_at": payloads.iso(created.due_at),
+                },
+            },
+        )
 
     @guarded
     async def on_take_over(self, sid: str, data: Any = None, *_: Any) -> dict[str, Any]:

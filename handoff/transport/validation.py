@@ -212,3 +212,31 @@ def feedback(data: Any) -> Feedback:
     if not isinstance(helpful, bool):
         raise Invalid("invalid", "helpful must be true or false")
     return Feedback(message_id, helpful)
+
+
+@dataclass(frozen=True)
+class CaseFromChat:
+    conversation_id: str
+    kind: str
+    topic: str
+    description: str
+    contact_email: Optional[str]
+    contact_phone: Optional[str]
+    consent: bool
+
+
+def case_from_chat(data: Any, kinds: tuple[str, ...]) -> CaseFromChat:
+    """An agent turns the chat into a case: what the case says (the domain checks the contact)."""
+    payload = _require_dict(data)
+    consent = payload.get("consent", False)
+    if not isinstance(consent, bool):
+        raise Invalid("invalid", "consent must be true or false")
+    return CaseFromChat(
+        conversation_id(payload),
+        choice(payload, "kind", kinds) if "kind" in payload else "request",
+        check_storable(_text(payload, "topic", 200, required=False)),
+        check_storable(_text(payload, "description", 4000)),
+        check_storable(_text(payload, "contact_email", 254, required=False)) or None,
+        check_storable(_text(payload, "contact_phone", 40, required=False)) or None,
+        consent,
+    )

@@ -226,3 +226,40 @@ async def test_unassigned_mail_is_moved_to_its_department_and_joins_a_case(gatew
     assert case is not None and [a.filename for a in await domain.ctx.store.cases.attachments(case.id)] == [
         "ausweis.jpg"
     ]
+
+
+async def test_an_agent_turns_a_chat_into_a_case_and_the_citizen_gets_number_and_key(gateway: Gateway) -> None:
+    anna, ben = await gateway.agent("anna"), await gateway.agent("ben")
+    citizen = await gateway.citizen()
+    await citizen.say("/handoff buergeramt")
+    alert = await anna.events.wait_for("handoff_alert")
+    conversation_id = alert["conversation_id"]
+    assert (await anna.call("accept", {"conversation_id": conversation_id}))["ok"]
+    request = {
+        "conversation_id": conversation_id,
+        "topic": "Ummeldung",
+        "description": "Bürgerin braucht eine Meldebescheinigung, Unterlagen fehlen noch.",
+        "contact_email": "erika.mustermann@example.org",
+        "consent": True,
+    }
+    refused = await ben.call("create_case", request)  # not ben's chat
+    assert (refused["ok"], refused["error"]) == (False, "not_yours")
+    assert (await anna.call("create_case", dict(request, description="")))["error"] == "empty"
+    assert (await anna.call("create_case", dict(request, consent=False)))["error"] == "consent_required"
+    made = await anna.call("create_case", request)
+    assert made["ok"] and made["case"]["department"] == "buergeramt"
+    reference = made["case"]["reference"]
+    told = await citizen.reply(lambda d: d["metadata"].get("system") == "case_created")
+    assert reference in told["text"] and told["metadata"]["case"]["reference"] == reference
+    key = told["metadata"]["case"]["access_key"]
+    assert key in told["text"]
+    await citizen.status("closed")
+    domain = gateway.server.app[DOMAIN]
+    status = await domain.cases.status(reference, key, "192.0.2.7")
+    assert status is not None and status.department_name == "Bürgeramt"
+    case = await domain.ctx.store.cases.by_reference(reference)
+    assert case is not None and case.conversation_id == conversation_id and case.topic == "Ummeldung"
+    chat = next(e for e in await domain.ctx.store.cases.events(case.id) if e.kind == "chat")
+    assert chat.data is not None and any(m["text"] == "/handoff buergeramt" for m in chat.data["messages"])
+    for client in (citizen, anna, ben):
+        await client.close()
