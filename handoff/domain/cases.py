@@ -45,7 +45,7 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 }
 MAX_DESCRIPTION_CHARS = 4000
 MAX_TOPIC_CHARS = 200
-TRANSCRIPT_MESSAGES = 500  # the chat attached to a case, at most
+TRANSCRIPT_MESSAGES = 500  # the chat attached to a case: its latest messages
 # Access keys: 16 characters of an alphabet without look-alikes (no 0/O, 1/I/L), about 79 bits,
 # in groups of four so they can be read out on the phone: "K7QF-M2XD-9PRT-HW4C".
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -125,11 +125,10 @@ class Cases:
         received = self.ctx.now()
         events = [NewEvent("created", "", public=True, data={"kind": checked.kind})]
         if checked.conversation_id:
-            messages = await self.ctx.store.messages(checked.conversation_id, limit=TRANSCRIPT_MESSAGES)
+            messages, older = await self.ctx.store.latest_messages(checked.conversation_id, TRANSCRIPT_MESSAGES)
             transcript = [{"id": m.id, "sender": m.sender, "text": m.text, "at": _iso(m.created_at)} for m in messages]
-            events.append(
-                NewEvent("chat", "", data={"conversation_id": checked.conversation_id, "messages": transcript})
-            )
+            chat = {"conversation_id": checked.conversation_id, "messages": transcript, "older_left_out": older}
+            events.append(NewEvent("chat", "", data=chat))
         access_key = new_access_key()
         due = hours.case_due(self.ctx.city, department.id, received)
 
