@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handoff.domain.agents import Agents
 from handoff.domain.bot_turns import BotTurns
+from handoff.domain.case_desk import CaseDesk
 from handoff.domain.case_status import CaseStatusQuestions
 from handoff.domain.cases import Cases
 from handoff.domain.citizens import Citizens
@@ -23,8 +24,9 @@ class Domain:
         self.live_help = LiveHelp(ctx, self.queues)
         self.bot_turns = BotTurns(ctx, self.live_help, publisher)
         self.cases = Cases(ctx)
+        self.case_desk = CaseDesk(ctx, self.cases)
         self.case_status = CaseStatusQuestions(ctx, self.cases)
-        self.subject_rights = SubjectRights(ctx, self.cases)
+        self.subject_rights = SubjectRights(ctx, self.case_desk)
         self.citizens = Citizens(ctx, self.queues, self.bot_turns, self.case_status)
         self.agents = Agents(ctx, self.queues)
         self.housekeeping = Housekeeping(ctx, self.queues, publisher)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from handoff.accounts.identity import Identity
 from handoff.db.models import Attachment, Case, CaseEvent, Conversation, Message, OutgoingMail
 from handoff.domain import retention
-from handoff.domain.cases import Cases
+from handoff.domain.case_desk import CaseDesk
 from handoff.domain.context import Context
 from handoff.domain.errors import Refused
 
@@ -32,12 +32,12 @@ class ConversationRecord:
 
 
 class SubjectRights:
-    def __init__(self, ctx: Context, cases: Cases) -> None:
+    def __init__(self, ctx: Context, desk: CaseDesk) -> None:
         self.ctx = ctx
-        self.cases = cases
+        self.desk = desk
 
     async def export_case(self, admin: Identity, reference: str) -> CaseRecord:
-        case = await self.cases.case_for(admin, reference)
+        case = await self.desk.case_for(admin, reference)
         cases = self.ctx.store.cases
         record = CaseRecord(
             case, await cases.events(case.id), await cases.mails(case.id), await cases.attachments(case.id)
@@ -47,7 +47,7 @@ class SubjectRights:
 
     async def delete_case(self, admin: Identity, reference: str) -> None:
         """The case with its timeline and mails, and its chat (here and in Rasa's tracker)."""
-        case = await self.cases.case_for(admin, reference)
+        case = await self.desk.case_for(admin, reference)
         if case.conversation_id:
             await retention.delete_now(self.ctx.store, self.ctx.tracker, [case.conversation_id])
         if not await self.ctx.store.cases.delete(case.id):

@@ -45,7 +45,7 @@ async def cases(request: web.Request, identity: Identity) -> web.Response:
         limit = min(500, max(1, int(query.get("limit", "100"))))
     except ValueError:
         raise Refused("invalid", "limit must be a number") from None
-    found = await request.app[DOMAIN].cases.inbox(
+    found = await request.app[DOMAIN].case_desk.inbox(
         identity, query.get("status"), text, query.get("department") or None, query.get("overdue") == "1", limit
     )
     names = await _names(request, found)
@@ -54,7 +54,7 @@ async def cases(request: web.Request, identity: Identity) -> web.Response:
 
 
 async def _details(request: web.Request, identity: Identity, found: Case) -> web.Response:
-    _, events = await request.app[DOMAIN].cases.details(identity, found.reference)
+    _, events = await request.app[DOMAIN].case_desk.details(identity, found.reference)
     names = await _names(request, [found], {e.actor_id for e in events if e.actor_id is not None})
     now = request.app[DOMAIN].ctx.now()
     details = payloads.case_details(found, _department_name(request, found), events, names, now)
@@ -63,14 +63,14 @@ async def _details(request: web.Request, identity: Identity, found: Case) -> web
 
 @requires(CONSOLE_ROLES)
 async def case(request: web.Request, identity: Identity) -> web.Response:
-    found = await request.app[DOMAIN].cases.case_for(identity, request.match_info["reference"])
+    found = await request.app[DOMAIN].case_desk.case_for(identity, request.match_info["reference"])
     return await _details(request, identity, found)
 
 
 @requires(CONSOLE_ROLES)
 async def set_status(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    changed = await request.app[DOMAIN].cases.set_status(
+    changed = await request.app[DOMAIN].case_desk.set_status(
         identity, request.match_info["reference"], _text(body, "status"), _text(body, "public_text", required=False)
     )
     return await _details(request, identity, changed)
@@ -79,7 +79,7 @@ async def set_status(request: web.Request, identity: Identity) -> web.Response:
 @requires(CONSOLE_ROLES)
 async def add_note(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    found = await request.app[DOMAIN].cases.note(identity, request.match_info["reference"], _text(body, "text"))
+    found = await request.app[DOMAIN].case_desk.note(identity, request.match_info["reference"], _text(body, "text"))
     return await _details(request, identity, found)
 
 
@@ -92,14 +92,14 @@ async def assign(request: web.Request, identity: Identity) -> web.Response:
         assignee = identity.user_id
     if assignee is not None and (isinstance(assignee, bool) or not isinstance(assignee, int)):
         raise Refused("invalid", 'assignee_id must be an account id, "me" or null')
-    changed = await request.app[DOMAIN].cases.assign(identity, request.match_info["reference"], assignee)
+    changed = await request.app[DOMAIN].case_desk.assign(identity, request.match_info["reference"], assignee)
     return await _details(request, identity, changed)
 
 
 @requires(CONSOLE_ROLES)
 async def transfer(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    changed = await request.app[DOMAIN].cases.transfer(
+    changed = await request.app[DOMAIN].case_desk.transfer(
         identity, request.match_info["reference"], _text(body, "department")
     )
     return await _details(request, identity, changed)
@@ -109,7 +109,7 @@ async def transfer(request: web.Request, identity: Identity) -> web.Response:
 async def reply(request: web.Request, identity: Identity) -> web.Response:
     """Answer the citizen by e-mail (the outbox sends it; the timeline keeps it)."""
     body = await read_json(request)
-    changed = await request.app[DOMAIN].cases.reply_by_mail(
+    changed = await request.app[DOMAIN].case_desk.reply_by_mail(
         identity, request.match_info["reference"], _text(body, "text")
     )
     return await _details(request, identity, changed)
@@ -119,7 +119,7 @@ async def reply(request: web.Request, identity: Identity) -> web.Response:
 async def attachment(request: web.Request, identity: Identity) -> web.Response:
     """A picture of the case, as a download (cleaned when it was stored; never rendered inline)."""
     domain = request.app[DOMAIN]
-    found = await domain.cases.case_for(identity, request.match_info["reference"])
+    found = await domain.case_desk.case_for(identity, request.match_info["reference"])
     try:
         attachment_id = int(request.match_info["attachment_id"])
     except ValueError:
@@ -143,7 +143,7 @@ async def attachment(request: web.Request, identity: Identity) -> web.Response:
 async def record_call(request: web.Request, identity: Identity) -> web.Response:
     """The outcome of a call back: reached, not reached, voicemail, wrong number (and a note)."""
     body = await read_json(request)
-    changed = await request.app[DOMAIN].cases.record_call(
+    changed = await request.app[DOMAIN].case_desk.record_call(
         identity, request.match_info["reference"], _text(body, "outcome"), _text(body, "note", required=False)
     )
     return await _details(request, identity, changed)
@@ -152,7 +152,7 @@ async def record_call(request: web.Request, identity: Identity) -> web.Response:
 @requires(CONSOLE_ROLES)
 async def unassigned_mail(request: web.Request, identity: Identity) -> web.Response:
     """Citizens' mails that matched no case, of your departments (all for supervisors)."""
-    found = await request.app[DOMAIN].cases.unassigned_mail(identity)
+    found = await request.app[DOMAIN].case_desk.unassigned_mail(identity)
     return web.json_response({"items": [payloads.inbound_mail(mail) for mail in found]})
 
 
@@ -166,12 +166,12 @@ def _mail_id(request: web.Request) -> int:
 @requires(CONSOLE_ROLES)
 async def assign_mail(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    changed = await request.app[DOMAIN].cases.assign_mail(identity, _mail_id(request), _text(body, "reference"))
+    changed = await request.app[DOMAIN].case_desk.assign_mail(identity, _mail_id(request), _text(body, "reference"))
     return await _details(request, identity, changed)
 
 
 @requires(CONSOLE_ROLES)
 async def move_mail(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    await request.app[DOMAIN].cases.move_mail(identity, _mail_id(request), _text(body, "department"))
+    await request.app[DOMAIN].case_desk.move_mail(identity, _mail_id(request), _text(body, "department"))
     return web.json_response({"ok": True})

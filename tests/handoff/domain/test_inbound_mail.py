@@ -108,7 +108,7 @@ async def test_an_agent_answers_by_mail_and_the_citizens_reply_finds_the_case(
     case = await world.store.cases.by_reference(created.reference)
     assert case is not None
     await world.domain.cases.change_status(case.id, "waiting", agent.user_id)
-    await world.domain.cases.reply_by_mail(agent, created.reference, "Bitte senden Sie uns Ihren Mietvertrag.")
+    await world.domain.case_desk.reply_by_mail(agent, created.reference, "Bitte senden Sie uns Ihren Mietvertrag.")
     assert await outbox.deliver_due() == (2, 0)  # the confirmation and the answer
     confirmation, answer = smtp.inbox.messages
     reply_address = f"antwort+{case.reply_token}@musterstadt.de"
@@ -126,7 +126,7 @@ async def test_an_agent_answers_by_mail_and_the_citizens_reply_finds_the_case(
     assert again is not None and again.status == "in_progress"  # it was waiting for the citizen
 
     # the next answer is threaded to the citizen's mail
-    await world.domain.cases.reply_by_mail(agent, created.reference, "Danke, ist angekommen.")
+    await world.domain.case_desk.reply_by_mail(agent, created.reference, "Danke, ist angekommen.")
     await outbox.deliver_due()
     assert smtp.inbox.messages[-1]["In-Reply-To"] == citizens_mail
 
@@ -190,7 +190,7 @@ async def test_no_answer_by_mail_without_an_address(mailing: tuple[World, Outbox
     world, _, _ = mailing
     created = await new_case(world, email=None)
     with pytest.raises(Refused) as refused:
-        await world.domain.cases.reply_by_mail(await agent_of(world), created.reference, "Hallo")
+        await world.domain.case_desk.reply_by_mail(await agent_of(world), created.reference, "Hallo")
     assert refused.value.code == "no_contact"
     await asyncio.sleep(0)
 
