@@ -227,6 +227,46 @@ async def test_citizen_asks_the_bot_then_a_person_then_the_bot_again(page: Page,
     await assert_harmless(page)
 
 
+@pytest.mark.usefixtures("open_office")
+async def test_a_chat_turned_into_a_case_shows_number_and_key_to_copy_and_print(
+    page: Page, web: Gateway, anna: Agent
+) -> None:
+    await open_chat(page, web.url)
+    conversation_id = await ask_for_person(page, anna)
+    made = await anna.call(
+        "create_case",
+        {
+            "conversation_id": conversation_id,
+            "topic": "Personalausweis",
+            "description": "Termin für einen neuen Ausweis, Unterlagen fehlen noch.",
+        },
+    )
+    assert made["ok"], made
+    reference = made["case"]["reference"]
+    card = page.get_by_role("group", name="Ihr Vorgang")
+    await expect(card).to_contain_text(reference, timeout=ANSWER)
+    await expect(card).to_contain_text("Bürgerservice")  # the department the chat was with
+    key = await card.locator(".case-key").text_content()
+    assert key is not None and re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", key)
+    await expect(messages(page, "system").last).to_contain_text("beendet", timeout=ANSWER)
+
+    await page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.url)
+    await card.get_by_role("button", name="Kopieren").click()
+    await expect(card.get_by_role("status")).to_have_text("Kopiert.")
+    copied = await page.evaluate("() => navigator.clipboard.readText()")
+    assert f"Vorgangsnummer: {reference}" in copied and f"Zugangsschlüssel: {key}" in copied
+
+    await card.get_by_role("button", name="Drucken").click()
+    printed = await page.evaluate(
+        """() => document.querySelector('citychat-widget').shadowRoot
+              .querySelector('.print-frame').contentDocument.body.textContent"""
+    )
+    assert reference in printed and key in printed and "Ihr Vorgang" in printed
+    await assert_accessible(page, "a case's confirmation")
+    await screenshot(page, "widget-case-confirmation")
+    await assert_harmless(page)
+
+
 async def test_reload_keeps_the_conversation_of_the_tab(page: Page, web: Gateway) -> None:
     await open_chat(page, web.url)
     await say(page, "Was kostet ein Reisepass?")

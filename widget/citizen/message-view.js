@@ -6,6 +6,7 @@ import { renderMarkdown, renderPlain, safeUrl } from "../shared/render.js";
 import { el } from "../shared/dom.js";
 import { srOnly } from "./markup.js";
 import { kbExtras } from "./kb-extras.js";
+import { caseCard } from "./case-card.js";
 
 function senderName(message, t) {
   if (message.sender === "citizen") return t("you");
@@ -35,6 +36,7 @@ function body(message, i18n) {
     if (metadata.kb_article) bubble.append(kbExtras(metadata, i18n) ?? "");
   } else {
     bubble.append(renderPlain(message.displayText ?? message.text));
+    if (message.sender === "system" && metadata.case) bubble.append(caseCard(metadata, i18n) ?? "");
   }
   if (message.attachment) bubble.append(attachmentLink(message.attachment, i18n.t) ?? "");
   return bubble;
