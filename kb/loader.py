@@ -55,6 +55,8 @@ CITY_FIELDS = {
     "catholic_holidays",
     "case_prefix",
     "service_level_days",
+    "complaints_department",
+    "privacy_url",
     "departments",
 }
 DEPARTMENT_FIELDS = {
@@ -311,6 +313,12 @@ def _read_city(raw: Dict[str, Any], reader: _Reader, file: str) -> Optional[City
     if not CASE_PREFIX.match(case_prefix):
         reader.problem(file, "case_prefix", f"{case_prefix!r}: one to five capital letters A-Z, like 'MS'")
     service_level_days = _service_level(raw, reader, file, "")
+    complaints = reader.text(file, raw, "complaints_department", required=False) or None
+    if complaints and complaints not in departments:
+        reader.problem(file, "complaints_department", f"unknown department {complaints!r}")
+    privacy_url = reader.text(file, raw, "privacy_url", required=False) or None
+    if privacy_url and links.url_problem(privacy_url):
+        reader.problem(file, "privacy_url", links.url_problem(privacy_url) or "")
     if len(reader.problems) > before:
         return None
     return CityProfile(
@@ -326,6 +334,8 @@ def _read_city(raw: Dict[str, Any], reader: _Reader, file: str) -> Optional[City
         catholic_holidays=catholic_holidays is True,
         case_prefix=case_prefix,
         service_level_days=service_level_days or 2,
+        complaints_department=complaints,
+        privacy_url=privacy_url,
     )
 
 

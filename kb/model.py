@@ -113,6 +113,8 @@ class CityProfile:
     holiday_region: Optional[str] = None  # a region of the state with holidays of its own ("Augsburg")
     catholic_holidays: bool = False  # also the holidays of predominantly Catholic municipalities
     case_prefix: str = "XX"  # of case reference numbers: "MS" in MS-2026-000123
+    complaints_department: Optional[str] = None  # where complaints go without a department; None: default
+    privacy_url: Optional[str] = None  # the privacy notice citizens consent to (forms for cases)
     service_level_days: int = 2  # working days to answer a case, unless its department says otherwise
 
     def service_level(self, department_id: Optional[str]) -> int:

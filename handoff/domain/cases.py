@@ -120,6 +120,8 @@ class Cases:
     async def open(self, request: CaseRequest) -> CaseCreated:
         """Store a new case, routed to its department, with its chat attached."""
         checked = _checked(request)
+        if checked.department is None and checked.kind == "complaint":  # the complaints office
+            checked = replace(checked, department=self.ctx.city.complaints_department)
         department = self.ctx.department(checked.department)
         received = self.ctx.now()
         events = [NewEvent("created", "", public=True, data={"kind": checked.kind})]

@@ -263,6 +263,11 @@ def test_case_prefix_and_service_levels_are_checked(data_dir: Path) -> None:
         return problems_of(data_dir)
 
     assert city_with(case_prefix="MS", service_level_days=3) == []
+    assert "data/city.yml: complaints_department: unknown department 'beschwerde'" in city_with(
+        complaints_department="beschwerde"
+    )
+    assert any(p.startswith("data/city.yml: privacy_url:") for p in city_with(privacy_url="datenschutz.html"))
+    assert city_with(case_prefix="MS", service_level_days=3) == []
     profile = loader.load(data_dir).city
     assert (profile.case_prefix, profile.service_level(None)) == ("MS", 3)
     assert "data/city.yml: case_prefix: 'ms-1': one to five capital letters A-Z, like 'MS'" in city_with(

@@ -4,6 +4,7 @@ status questions answered only with a proof, and status changes with their timel
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -17,7 +18,7 @@ from handoff.domain.context import Context
 from handoff.domain.errors import Refused
 from kb.model import CityProfile
 from tests.handoff.conftest import scratch_postgres
-from tests.handoff.domain.conftest import SATURDAY_NIGHT, World
+from tests.handoff.domain.conftest import SATURDAY_NIGHT, World, with_context
 
 BERLIN = dt.timezone(dt.timedelta(hours=1))
 ADDRESS = "198.51.100.7"
@@ -179,3 +180,11 @@ async def test_numbers_stay_unique_with_two_processes_on_postgres(world: World, 
     async with scratch_postgres("citychat_cases") as url:
         references = await _numbers_from_two_processes(url, world, city)
     assert sorted(int(r[-6:]) for r in references) == list(range(1, 41))
+
+
+async def test_a_complaint_without_a_department_goes_to_the_complaints_office(world: World, city: CityProfile) -> None:
+    office = with_context(world, city=dataclasses.replace(city, complaints_department="ordnungsamt"))
+    complaint = await office.domain.cases.open(request(kind="complaint", department=None))
+    plain = await office.domain.cases.open(request(kind="request", department=None))
+    named = await office.domain.cases.open(request(kind="complaint", department="buergeramt"))
+    assert (complaint.department, plain.department, named.department) == ("ordnungsamt", "buergerservice", "buergeramt")
