@@ -32,6 +32,7 @@ from handoff.http.middleware import MIDDLEWARES
 from handoff.http.pages import setup_pages
 from handoff.keys import (
     AGENT_NAMESPACE,
+    API_LIMITER,
     BACKGROUND,
     CANNED,
     CITY,
@@ -51,6 +52,7 @@ from handoff.mail.outbox import Outbox
 from handoff.mail.sender import SmtpSender
 from handoff.rasa.client import RasaClient
 from handoff.rasa.tracker import RasaTracker
+from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings
 from handoff.transport.agents import AgentNamespace
 from handoff.transport.citizens import CitizenNamespace
@@ -166,6 +168,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CITY] = knowledge.city
     app[CANNED] = load_canned(settings.data_dir / "canned.yml", set(knowledge.city.departments))
     app[PASSWORDS] = PasswordChecker()
+    app[API_LIMITER] = RateLimiter(settings.rate_per_second * 2, settings.rate_burst * 2)
     sio = create_sio(settings)
     sio.attach(app)
     app[SIO] = sio

@@ -12,6 +12,7 @@ from handoff.accounts.passwords import PasswordChecker
 from handoff.accounts.throttle import LoginThrottle
 from handoff.db.store import Store
 from handoff.domain.service import Domain
+from handoff.ratelimit import RateLimiter
 from handoff.settings import Settings
 from handoff.transport.agents import AgentNamespace
 from handoff.transport.server import CityChatServer
@@ -31,6 +32,8 @@ STORE = web.AppKey("store", Store)
 DOMAIN = web.AppKey("domain", Domain)
 LOGINS = web.AppKey("logins", Logins)
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+# changing console API requests per account (a token bucket per process, like the agents' socket events)
+API_LIMITER = web.AppKey("api_limiter", RateLimiter)
 PASSWORDS = web.AppKey("passwords", PasswordChecker)
 AGENT_NAMESPACE = web.AppKey("agent_namespace", AgentNamespace)
 BACKGROUND = web.AppKey("background", list[asyncio.Task[None]])

@@ -10,10 +10,11 @@ from aiohttp import web
 from handoff.accounts.cookies import cookie_name
 from handoff.accounts.identity import Identity
 from handoff.domain.errors import Refused
-from handoff.keys import LOGINS, SETTINGS
+from handoff.keys import API_LIMITER, LOGINS, SETTINGS
 from handoff.transport import addresses
 
 MAX_BODY = 16 * 1024
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
 STATUS_OF = {"unauthorized": 401, "forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429}
 
 View = Callable[[web.Request, Identity], Awaitable[web.StreamResponse]]
@@ -38,7 +39,9 @@ def client_address(request: web.Request) -> str:
 
 
 def requires(roles: frozenset[str]) -> Callable[[View], Handler]:
-    """A view for logged-in accounts of these roles; a refusal from the domain becomes its HTTP error."""
+    """A view for logged-in accounts of these roles; a refusal from the domain becomes its HTTP error.
+    Requests that change something count against the account's rate limit (429 beyond it): an
+    account, or a stolen login, cannot flood cases with notes or citizens with e-mails."""
 
     def decorate(view: View) -> Handler:
         async def wrapper(request: web.Request) -> web.StreamResponse:
@@ -47,6 +50,8 @@ def requires(roles: frozenset[str]) -> Callable[[View], Handler]:
                 return json_error(401, "unauthorized", "log in first")
             if identity.role not in roles:
                 return json_error(403, "forbidden", "your role may not do this")
+            if request.method not in READING and not request.app[API_LIMITER].allow(f"u:{identity.user_id}"):
+                return json_error(429, "rate_limited", "too many requests; slow down")
             try:
                 return await view(request, identity)
             except Refused as refusal:

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 
+from handoff.accounts.identity import Identity
 from handoff.domain.cases import CaseCreated, CaseRequest
 from handoff.keys import DOMAIN
 from handoff.mail.inbound import InboundMailHandler
@@ -263,3 +264,19 @@ async def test_an_agent_turns_a_chat_into_a_case_and_the_citizen_gets_number_and
     assert chat.data is not None and any(m["text"] == "/handoff buergeramt" for m in chat.data["messages"])
     for client in (citizen, anna, ben):
         await client.close()
+
+
+async def test_changing_requests_are_rate_limited_per_account(gateway: Gateway) -> None:
+    created = await open_case(gateway, "buergeramt")
+    ben, anna = await gateway.session("ben"), await gateway.session("anna")
+    async with ben, anna:
+        statuses = [
+            (await post(ben, f"/api/cases/{created.reference}/notes", {"text": f"Notiz {i}"}))[0] for i in range(40)
+        ]
+        assert 429 in statuses and statuses[0] == 200
+        assert (await get(ben, f"/api/cases/{created.reference}"))[0] == 200  # reading is not limited
+        assert (await post(anna, f"/api/cases/{created.reference}/notes", {"text": "Andere"}))[0] == 200
+    _, events = await gateway.server.app[DOMAIN].case_desk.details(
+        Identity(0, "x", "x", "supervisor", (), 1), created.reference
+    )
+    assert len([e for e in events if e.kind == "note"]) == statuses.count(200) + 1
