@@ -195,7 +195,8 @@ def _mail(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
     reply_to = env.get("MAIL_REPLY_TO", "").strip()
     if reply_to and (not re.fullmatch(address, reply_to) or "+" in reply_to.split("@")[0]):
         raise SettingsError("MAIL_REPLY_TO must be an address without '+' like antwort@musterstadt.de")
-    if _int(env, "INBOUND_SMTP_PORT", 0, 0) and not reply_to:
+    inbound_port = _int(env, "INBOUND_SMTP_PORT", 0, 0)
+    if inbound_port and not reply_to:
         raise SettingsError("INBOUND_SMTP_PORT needs MAIL_REPLY_TO: the address citizens' replies go to")
     return {
         "smtp_host": host,
@@ -208,6 +209,6 @@ def _mail(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
         "mail_interval_seconds": _float(env, "MAIL_INTERVAL_SECONDS", defaults.mail_interval_seconds, 0.05),
         "mail_reply_to": reply_to,
         "inbound_smtp_host": env.get("INBOUND_SMTP_HOST") or defaults.inbound_smtp_host,
-        "inbound_smtp_port": _int(env, "INBOUND_SMTP_PORT", 0, 0),
+        "inbound_smtp_port": inbound_port,
         "inbound_max_bytes": _int(env, "INBOUND_MAX_BYTES", defaults.inbound_max_bytes, 1024),
     }

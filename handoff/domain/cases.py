@@ -28,7 +28,7 @@ from handoff.domain.notices import Notice
 from handoff.domain.transcripts import say
 from handoff.mail import messages as mails
 from kb import hours
-from kb.links import EMAIL
+from kb.links import EMAIL, PHONE
 
 KINDS = ("request", "complaint", "defect")
 NEW, IN_PROGRESS, WAITING, DONE = "new", "in_progress", "waiting", "done"
@@ -50,7 +50,6 @@ TRANSCRIPT_MESSAGES = 500  # the chat attached to a case: its latest messages
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 KEY_GROUPS, KEY_GROUP_LENGTH = 4, 4
 REFERENCE = re.compile(r"\b([A-Za-z]{1,5})-(\d{4})-(\d{6})\b")
-PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,30}$")
 # Wrong proofs: free attempts per case and address, per address; then growing delays (never a lockout).
 PROOF_THROTTLE = ThrottleSettings(free_attempts=5, address_free_attempts=20, max_delay_seconds=900)
 

@@ -120,11 +120,7 @@ async def attachment(request: web.Request, identity: Identity) -> web.Response:
     """A picture of the case, as a download (cleaned when it was stored; never rendered inline)."""
     domain = request.app[DOMAIN]
     found = await domain.case_desk.case_for(identity, request.match_info["reference"])
-    try:
-        attachment_id = int(request.match_info["attachment_id"])
-    except ValueError:
-        raise Refused("not_found", "no such attachment") from None
-    stored = await domain.ctx.store.cases.attachment(found.id, attachment_id)
+    stored = await domain.ctx.store.cases.attachment(found.id, _path_id(request, "attachment_id", "attachment"))
     if stored is None:
         raise Refused("not_found", "no such attachment")
     safe_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in stored.filename) or "bild"
@@ -156,22 +152,27 @@ async def unassigned_mail(request: web.Request, identity: Identity) -> web.Respo
     return web.json_response({"items": [payloads.inbound_mail(mail) for mail in found]})
 
 
-def _mail_id(request: web.Request) -> int:
+def _path_id(request: web.Request, name: str, what: str) -> int:
+    """A number in the path; anything else names nothing (404)."""
     try:
-        return int(request.match_info["mail_id"])
+        return int(request.match_info[name])
     except ValueError:
-        raise Refused("not_found", "no such unassigned mail") from None
+        raise Refused("not_found", f"no such {what}") from None
 
 
 @requires(CONSOLE_ROLES)
 async def assign_mail(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    changed = await request.app[DOMAIN].case_desk.assign_mail(identity, _mail_id(request), _text(body, "reference"))
+    changed = await request.app[DOMAIN].case_desk.assign_mail(
+        identity, _path_id(request, "mail_id", "unassigned mail"), _text(body, "reference")
+    )
     return await _details(request, identity, changed)
 
 
 @requires(CONSOLE_ROLES)
 async def move_mail(request: web.Request, identity: Identity) -> web.Response:
     body = await read_json(request)
-    await request.app[DOMAIN].case_desk.move_mail(identity, _mail_id(request), _text(body, "department"))
+    await request.app[DOMAIN].case_desk.move_mail(
+        identity, _path_id(request, "mail_id", "unassigned mail"), _text(body, "department")
+    )
     return web.json_response({"ok": True})
