@@ -251,8 +251,12 @@ async def test_a_chat_turned_into_a_case_shows_number_and_key_to_copy_and_print(
     await expect(messages(page, "system").last).to_contain_text("beendet", timeout=ANSWER)
 
     await page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.url)
-    await card.get_by_role("button", name="Kopieren").click()
+    copy_button = card.get_by_role("button", name="Kopieren")
+    await copy_button.focus()
+    await page.keyboard.press("Enter")  # keyboard only
     await expect(card.get_by_role("status")).to_have_text("Kopiert.")
+    await page.keyboard.press("Tab")
+    await expect(card.get_by_role("button", name="Drucken")).to_be_focused()
     copied = await page.evaluate("() => navigator.clipboard.readText()")
     assert f"Vorgangsnummer: {reference}" in copied and f"Zugangsschlüssel: {key}" in copied
 
